@@ -1,0 +1,69 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Hush: find credentials in repositories and move them into a sealed store.
+///
+/// Each part of the design (see DESIGN.md) is one module. The C libraries are
+/// wrapped as system-library targets found through pkg-config.
+let package = Package(
+    name: "Hush",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "hush", targets: ["hush"]),
+        .library(name: "HushScan", targets: ["HushScan"]),
+        .library(name: "HushVault", targets: ["HushVault"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // MARK: C libraries
+        .systemLibrary(
+            name: "CGit2", pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]),
+        .systemLibrary(
+            name: "CVectorscan", pkgConfig: "libhs",
+            providers: [.apt(["libvectorscan-dev"]), .brew(["vectorscan"])]),
+        .systemLibrary(
+            name: "CPCRE2", pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]),
+        .systemLibrary(
+            name: "COpenSSL", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
+
+        // MARK: Rules, embedded at build time from patterns/
+        .executableTarget(name: "PatternEmbedder"),
+        .plugin(
+            name: "EmbedPatterns", capability: .buildTool(),
+            dependencies: ["PatternEmbedder"]),
+        .target(
+            name: "HushRules",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            plugins: ["EmbedPatterns"]),
+
+        // MARK: Engine
+        .target(name: "HushCrypto", dependencies: ["COpenSSL"]),
+        .target(name: "HushMatcher", dependencies: ["HushRules", "HushCrypto", "CVectorscan", "CPCRE2"]),
+        .target(name: "HushSources", dependencies: ["CGit2"]),
+        .target(name: "HushScan", dependencies: ["HushRules", "HushMatcher", "HushSources", "HushCrypto"]),
+        .target(name: "HushReport", dependencies: ["HushScan", "HushRules"]),
+        .target(name: "HushVault", dependencies: ["HushCrypto", "COpenSSL"]),
+
+        // MARK: Command line
+        .target(
+            name: "HushCLI",
+            dependencies: [
+                "HushRules", "HushMatcher", "HushSources", "HushScan", "HushReport", "HushVault",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "hush", dependencies: ["HushCLI"]),
+
+        // MARK: Tests
+        .testTarget(name: "HushRulesTests", dependencies: ["HushRules", "HushMatcher", "HushScan"]),
+        .testTarget(name: "HushMatcherTests", dependencies: ["HushMatcher", "HushRules"]),
+        .testTarget(name: "HushScanTests", dependencies: ["HushScan", "HushSources", "HushRules", "HushReport"]),
+        .testTarget(name: "HushCLITests", dependencies: ["HushCLI"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

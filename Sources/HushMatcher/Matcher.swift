@@ -1,0 +1,110 @@
+import Foundation
+import HushRules
+
+/// The two-stage matching engine.
+///
+/// Stage one runs every rule at once through one Vectorscan database in
+/// prefilter mode and reports candidate end offsets. Stage two confirms each
+/// candidate with the rule's PCRE2 regex on a bounded window around it,
+/// extracts the secret, and applies the rule's own checks. Overlapping matches
+/// of several rules are reported once, by the rule with the highest priority.
+public final class Matcher: @unchecked Sendable {
+    /// The rules, indexed by `Candidate.ruleIndex`.
+    public let rules: [Rule]
+    let compiledRules: [CompiledRule]
+    let database: VectorscanDatabase
+    let maxGroups: Int
+
+    /// Builds a matcher, loading the Vectorscan database from `cache` when
+    /// present and valid, and compiling (then saving) it otherwise.
+    public init(rules ruleSet: RuleSet, cache: DatabaseCache? = .standard) throws {
+        rules = ruleSet.rules
+        compiledRules = try rules.map { try CompiledRule(rule: $0) }
+        maxGroups = 16
+        let patterns = PrefilterPatterns(rules: rules)
+        if let cache, let cached = cache.load(key: patterns.cacheKey) {
+            database = cached
+        } else {
+            // A fresh compile is also when rule regexes are validated.
+            for rule in compiledRules { _ = try rule.regex() }
+            database = try patterns.compile()
+            try? cache?.store(database, key: patterns.cacheKey)
+        }
+    }
+
+    /// Per-thread matching state.
+    public final class Scratch {
+        let vectorscan: VectorscanDatabase.Scratch
+        let pcre: PCRE2Regex.Scratch
+        init(vectorscan: VectorscanDatabase.Scratch, pcre: PCRE2Regex.Scratch) {
+            self.vectorscan = vectorscan
+            self.pcre = pcre
+        }
+    }
+
+    /// A new scratch space; each thread that calls `scan` needs its own.
+    public func makeScratch() -> Scratch {
+        Scratch(vectorscan: database.makeScratch(), pcre: PCRE2Regex.Scratch(groups: maxGroups))
+    }
+
+    /// Every confirmed candidate in `bytes`, ordered by position, with
+    /// overlaps between rules resolved.
+    public func scan(_ bytes: UnsafeBufferPointer<UInt8>, scratch: Scratch) -> [Candidate] {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return [] }
+        var coveredUntil = [Int](repeating: -1, count: rules.count)
+        var found: [Candidate] = []
+        var seen = Set<CandidateKey>()
+        database.scan(UnsafeRawBufferPointer(bytes), scratch: scratch.vectorscan) { id, end in
+            let index = Int(id)
+            guard end > coveredUntil[index] else { return true }
+            let compiled = compiledRules[index]
+            guard let regex = try? compiled.regex() else { return true }
+            let windowStart = max(0, end - compiled.rule.lookbehind)
+            let windowEnd = min(bytes.count, end + compiled.rule.lookahead)
+            // A match that ends exactly at the window's end may be cut short;
+            // the later hit at its real end will find it whole.
+            coveredUntil[index] = windowEnd == bytes.count ? Int.max : windowEnd - 1
+            for match in regex.allMatches(in: base, end: windowEnd, from: windowStart, scratch: scratch.pcre)
+            where match.whole.upperBound < windowEnd || windowEnd == bytes.count {
+                guard !match.secret.isEmpty,
+                    seen.insert(CandidateKey(rule: index, start: match.whole.lowerBound, end: match.whole.upperBound))
+                        .inserted,
+                    compiled.accepts(match.secret, in: bytes)
+                else { continue }
+                found.append(Candidate(ruleIndex: index, match: match.whole, secret: match.secret))
+            }
+            return true
+        }
+        return resolveOverlaps(found)
+    }
+
+    /// Scans a byte array (convenience for tests and small inputs).
+    public func scan(_ bytes: [UInt8]) -> [Candidate] {
+        let scratch = makeScratch()
+        return bytes.withUnsafeBufferPointer { scan($0, scratch: scratch) }
+    }
+
+    /// Keeps, among candidates whose secrets overlap, the most specific one:
+    /// highest priority, then longest secret, then earliest rule.
+    func resolveOverlaps(_ candidates: [Candidate]) -> [Candidate] {
+        guard candidates.count > 1 else { return candidates }
+        let ranked = candidates.sorted { a, b in
+            let ra = rules[a.ruleIndex], rb = rules[b.ruleIndex]
+            if ra.priority != rb.priority { return ra.priority > rb.priority }
+            if a.secret.count != b.secret.count { return a.secret.count > b.secret.count }
+            if a.ruleIndex != b.ruleIndex { return a.ruleIndex < b.ruleIndex }
+            return a.secret.lowerBound < b.secret.lowerBound
+        }
+        var kept: [Candidate] = []
+        for candidate in ranked where !kept.contains(where: { $0.secret.overlaps(candidate.secret) }) {
+            kept.append(candidate)
+        }
+        return kept.sorted { ($0.secret.lowerBound, $0.ruleIndex) < ($1.secret.lowerBound, $1.ruleIndex) }
+    }
+}
+
+private struct CandidateKey: Hashable {
+    var rule: Int
+    var start: Int
+    var end: Int
+}

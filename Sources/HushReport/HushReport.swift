@@ -1,0 +1,2 @@
+/// Report formats for findings.
+public enum HushReport {}

@@ -1,0 +1,95 @@
+import Foundation
+import Yams
+
+/// An ordered, validated collection of rules with unique ids.
+public struct RuleSet: Sendable {
+    /// The rules, in load order.
+    public private(set) var rules: [Rule]
+
+    /// Creates a set, rejecting duplicate ids.
+    public init(_ rules: [Rule]) throws {
+        var seen = Set<String>()
+        for rule in rules {
+            guard seen.insert(rule.id).inserted else { throw RuleError.duplicateID(rule.id) }
+            guard !rule.regex.isEmpty else { throw RuleError.emptyRegex(rule.id) }
+        }
+        self.rules = rules
+    }
+
+    /// The rules compiled into this binary from `patterns/`.
+    public static func builtIn() throws -> RuleSet {
+        try RuleSet(parseBuiltInFiles())
+    }
+
+    /// The text of all built-in pattern files, for cache keys.
+    public static var builtInSource: String {
+        embeddedPatternFiles.map { "\($0.name)\n\($0.text)" }.joined(separator: "\u{0}")
+    }
+
+    /// Parses rule files from YAML text; `name` is used in error messages.
+    public static func parse(yaml: String, name: String) throws -> [Rule] {
+        do {
+            let file = try YAMLDecoder().decode(RuleFile.self, from: yaml)
+            return file.resolvedRules
+        } catch let error as DecodingError {
+            throw RuleError.invalidFile(name: name, reason: describe(error))
+        } catch {
+            throw RuleError.invalidFile(name: name, reason: "\(error)")
+        }
+    }
+
+    /// Looks up a rule by id.
+    public func rule(id: String) -> Rule? { rules.first { $0.id == id } }
+
+    /// Removes the rules whose ids are listed.
+    public mutating func disable(_ ids: Set<String>) { rules.removeAll { ids.contains($0.id) } }
+
+    /// Adds rules, replacing built-in ones that share an id.
+    public mutating func merge(_ extra: [Rule]) {
+        for rule in extra {
+            if let index = rules.firstIndex(where: { $0.id == rule.id }) {
+                rules[index] = rule
+            } else {
+                rules.append(rule)
+            }
+        }
+    }
+
+    private static func parseBuiltInFiles() throws -> [Rule] {
+        try embeddedPatternFiles.flatMap { try parse(yaml: $0.text, name: "patterns/\($0.name)") }
+    }
+}
+
+/// Describes a decoding error with the path of the offending field.
+func describe(_ error: DecodingError) -> String {
+    func path(_ context: DecodingError.Context) -> String {
+        context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+    }
+    switch error {
+    case .keyNotFound(let key, let context):
+        return "missing field '\(key.stringValue)' at \(path(context))"
+    case .typeMismatch(_, let context), .valueNotFound(_, let context):
+        return "\(context.debugDescription) at \(path(context))"
+    case .dataCorrupted(let context):
+        return "\(context.debugDescription) \(path(context))"
+    @unknown default:
+        return "\(error)"
+    }
+}
+
+/// Errors in rule definitions.
+public enum RuleError: Error, CustomStringConvertible, Equatable {
+    case duplicateID(String)
+    case emptyRegex(String)
+    case invalidFile(name: String, reason: String)
+    case invalidRegex(id: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .duplicateID(let id): "rule id '\(id)' is defined more than once"
+        case .emptyRegex(let id): "rule '\(id)' has an empty regex"
+        case .invalidFile(let name, let reason): "\(name): \(reason)"
+        case .invalidRegex(let id, let reason): "rule '\(id)': invalid regex: \(reason)"
+        }
+    }
+}

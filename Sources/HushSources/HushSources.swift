@@ -1,0 +1,2 @@
+/// Sources of bytes to scan: directory trees, standard input and git history.
+public enum HushSources {}

@@ -1,0 +1,2 @@
+/// The sealed secret store.
+public enum HushVault {}

@@ -1,0 +1,3 @@
+import HushCLI
+
+HushCommand.main()
