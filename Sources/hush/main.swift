@@ -1,3 +1,3 @@
 import HushCLI
 
-HushCommand.main()
+HushCommand.runAndExit()

@@ -1,2 +1,0 @@
-/// Report formats for findings.
-public enum HushReport {}

@@ -1,0 +1,23 @@
+/// Inline suppression comments.
+///
+/// A finding is suppressed when its line contains `hush:ignore` (or
+/// `hush:ignore[rule-a,rule-b]` to name rules), `gitleaks:allow` or
+/// `pragma: allowlist secret`, or when the line before it contains
+/// `hush:ignore-next-line`.
+public enum InlineIgnore {
+    static let markers = ["gitleaks:allow", "pragma: allowlist secret", "nosec: hush"]
+
+    /// Whether a finding of `rule` on `line` (with `previousLine` above it) is suppressed.
+    public static func suppresses(rule: String, line: Substring, previousLine: Substring?) -> Bool {
+        if let previousLine, previousLine.contains("hush:ignore-next-line") { return true }
+        if markers.contains(where: { line.contains($0) }) { return true }
+        guard let range = line.range(of: "hush:ignore") else { return false }
+        let rest = line[range.upperBound...]
+        if rest.hasPrefix("-next-line") { return false }
+        guard rest.hasPrefix("["), let close = rest.firstIndex(of: "]") else { return true }
+        let named = rest[rest.index(after: rest.startIndex)..<close].split(separator: ",")
+        return named.contains { $0.trimmingCharacters(in: .whitespaces) == rule }
+    }
+}
+
+import Foundation

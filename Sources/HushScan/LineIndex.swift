@@ -1,0 +1,47 @@
+/// Maps byte offsets to 1-based lines and columns, walking forward only.
+///
+/// Offsets must be asked for in increasing order (findings are sorted), so a
+/// whole buffer is traversed at most once.
+struct LineIndex {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var position = 0
+    private var line = 1
+    private var lineStart = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    /// The line and the offset where that line starts, for `offset`.
+    mutating func locate(_ offset: Int) -> (line: Int, lineStart: Int) {
+        if offset < position {
+            position = 0
+            line = 1
+            lineStart = 0
+        }
+        while position < offset {
+            if bytes[position] == 10 {
+                line += 1
+                lineStart = position + 1
+            }
+            position += 1
+        }
+        return (line, lineStart)
+    }
+
+    /// The text of the line starting at `start`, without its line break, cut
+    /// to `limit` bytes.
+    func lineText(from start: Int, limit: Int = 4096) -> Substring {
+        var end = start
+        while end < bytes.count, bytes[end] != 10, end - start < limit { end += 1 }
+        var text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        if text.hasSuffix("\r") { text.removeLast() }
+        return text[...]
+    }
+
+    /// The text of the line before the one starting at `start`, if any.
+    func previousLineText(before start: Int) -> Substring? {
+        guard start > 0 else { return nil }
+        var begin = start - 1
+        while begin > 0, bytes[begin - 1] != 10, start - begin < 4096 { begin -= 1 }
+        return lineText(from: begin)
+    }
+}

@@ -1,0 +1,27 @@
+/// Masks secrets for display.
+public enum Redaction {
+    /// Shows at most a short prefix (a fifth of the secret, at most 4
+    /// characters) and hides the rest, e.g. `ghp_************`.
+    public static func redact(_ secret: String) -> String {
+        let characters = Array(secret)
+        let shown = min(4, characters.count / 5)
+        let hidden = min(max(characters.count - shown, 4), 16)
+        return String(characters.prefix(shown)) + String(repeating: "*", count: hidden)
+    }
+
+    /// `line` with every occurrence of `secret` replaced by its redaction,
+    /// trimmed and cut to `limit` characters around the first occurrence.
+    public static func maskedLine(_ line: String, secret: String, limit: Int = 160) -> String {
+        var masked = line
+        if !secret.isEmpty { masked = masked.replacingOccurrences(of: secret, with: redact(secret)) }
+        masked = masked.trimmingCharacters(in: .whitespaces)
+        guard masked.count > limit else { return masked }
+        let characters = Array(masked)
+        let anchor = masked.range(of: redact(secret)).map { masked.distance(from: masked.startIndex, to: $0.lowerBound) } ?? 0
+        let start = max(0, min(anchor - limit / 4, characters.count - limit))
+        let end = min(characters.count, start + limit)
+        return (start > 0 ? "…" : "") + String(characters[start..<end]) + (end < characters.count ? "…" : "")
+    }
+}
+
+import Foundation

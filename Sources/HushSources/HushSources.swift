@@ -1,2 +1,0 @@
-/// Sources of bytes to scan: directory trees, standard input and git history.
-public enum HushSources {}
