@@ -16,16 +16,18 @@ enum AtomicFile {
         guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         let temporary = String(cString: name)
         var ok = fchmod(descriptor, mode) == 0
-        ok = ok && data.withUnsafeBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 && errno == EINTR { continue }
-                if written <= 0 { return false }
-                offset += written
+        ok =
+            ok
+            && data.withUnsafeBytes { buffer -> Bool in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                    if written < 0 && errno == EINTR { continue }
+                    if written <= 0 { return false }
+                    offset += written
+                }
+                return true
             }
-            return true
-        }
         ok = ok && fsync(descriptor) == 0
         let code = errno
         close(descriptor)

@@ -28,7 +28,8 @@ struct OutputOptions: ParsableArguments {
     /// Writes the report; for non-text formats the summary goes to stderr.
     func emit(findings: [Finding], summary: ScanSummary, rules: [Rule]) throws {
         let toTerminal = output == nil && isatty(STDOUT_FILENO) == 1
-        let useColor = color == .always || (color == .auto && toTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+        let useColor =
+            color == .always || (color == .auto && toTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
         let context = ReportContext(
             revealSecrets: noRedact, color: useColor, rules: rules, toolVersion: HushVersion.current)
         let report = Reporter.render(format, findings: findings, summary: summary, context: context)
@@ -54,7 +55,9 @@ struct OutputOptions: ParsableArguments {
 enum ByteSize {
     static func parse(_ text: String) throws -> Int {
         let upper = text.uppercased().trimmingCharacters(in: .whitespaces)
-        let units: [(String, Int)] = [("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10), ("B", 1)]
+        let units: [(String, Int)] = [
+            ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10), ("B", 1),
+        ]
         for (suffix, factor) in units where upper.hasSuffix(suffix) {
             guard let number = Double(upper.dropLast(suffix.count)), number >= 0 else { break }
             return Int(number * Double(factor))

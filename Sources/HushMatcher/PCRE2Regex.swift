@@ -114,7 +114,8 @@ public final class PCRE2Regex: @unchecked Sendable {
             let match = firstMatch(in: base, end: end, from: position, scratch: scratch)
         {
             results.append(match)
-            position = match.whole.upperBound > match.whole.lowerBound
+            position =
+                match.whole.upperBound > match.whole.lowerBound
                 ? match.whole.upperBound : match.whole.upperBound + 1
         }
         return results

@@ -31,7 +31,7 @@ public final class VectorscanDatabase: @unchecked Sendable {
         var compiled: OpaquePointer?
         var compileError: UnsafeMutablePointer<hs_compile_error_t>?
         let cStrings = patterns.map { strdup($0.expression) }
-        defer { cStrings.forEach { free($0) } }
+        defer { for string in cStrings { free(string) } }
         let expressions: [UnsafePointer<CChar>?] = cStrings.map { UnsafePointer($0) }
         let flags = patterns.map { $0.flags }
         let ids = patterns.map { $0.id }

@@ -49,7 +49,11 @@ enum SARIFReport {
             (
                 "help",
                 .object([
-                    ("text", .string(rule.remediation ?? "Revoke the credential, issue a new one, and remove it from the code."))
+                    (
+                        "text",
+                        .string(
+                            rule.remediation ?? "Revoke the credential, issue a new one, and remove it from the code.")
+                    )
                 ])
             ),
             (
@@ -116,5 +120,7 @@ enum SARIFReport {
 }
 
 extension String {
-    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
 }

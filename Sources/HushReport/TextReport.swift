@@ -30,7 +30,8 @@ enum TextReport {
         let megabytes = Double(summary.bytesScanned) / 1_000_000
         var line = String(
             format: "Scanned %d files (%.1f MB) in %.2fs: ", summary.filesScanned, megabytes, summary.seconds)
-        line += summary.findings == 0
+        line +=
+            summary.findings == 0
             ? style.green("no findings") : style.red("\(summary.findings) finding\(summary.findings == 1 ? "" : "s")")
         line += ".\n"
         if !summary.skipped.isEmpty {

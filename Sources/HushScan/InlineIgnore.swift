@@ -1,3 +1,5 @@
+import Foundation
+
 /// Inline suppression comments.
 ///
 /// A finding is suppressed when its line contains `hush:ignore` (or
@@ -19,5 +21,3 @@ public enum InlineIgnore {
         return named.contains { $0.trimmingCharacters(in: .whitespaces) == rule }
     }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Masks secrets for display.
 public enum Redaction {
     /// Shows at most a short prefix (a fifth of the secret, at most 4
@@ -17,11 +19,10 @@ public enum Redaction {
         masked = masked.trimmingCharacters(in: .whitespaces)
         guard masked.count > limit else { return masked }
         let characters = Array(masked)
-        let anchor = masked.range(of: redact(secret)).map { masked.distance(from: masked.startIndex, to: $0.lowerBound) } ?? 0
+        let anchor =
+            masked.range(of: redact(secret)).map { masked.distance(from: masked.startIndex, to: $0.lowerBound) } ?? 0
         let start = max(0, min(anchor - limit / 4, characters.count - limit))
         let end = min(characters.count, start + limit)
         return (start > 0 ? "…" : "") + String(characters[start..<end]) + (end < characters.count ? "…" : "")
     }
 }
-
-import Foundation

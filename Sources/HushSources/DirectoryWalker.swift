@@ -86,7 +86,9 @@ public struct DirectoryWalker: Sendable {
             return
         }
         var rootIgnores = IgnoreStack(file: nil, parent: nil)
-        if options.respectIgnoreFiles, let exclude = try? String(contentsOfFile: root + "/.git/info/exclude", encoding: .utf8) {
+        if options.respectIgnoreFiles,
+            let exclude = try? String(contentsOfFile: root + "/.git/info/exclude", encoding: .utf8)
+        {
             rootIgnores = IgnoreStack(file: IgnoreFile(base: "", text: exclude), parent: nil)
         }
         let identity = FileIdentity(device: UInt64(rootInfo.st_dev), inode: UInt64(rootInfo.st_ino))
@@ -116,8 +118,9 @@ public struct DirectoryWalker: Sendable {
         let path = absolute(relative)
         guard let directory = opendir(path) else {
             let code = errno
-            skip(relative.isEmpty ? "." : relative, code == EACCES ? .permissionDenied : .unreadable,
-                 String(cString: strerror(code)))
+            skip(
+                relative.isEmpty ? "." : relative, code == EACCES ? .permissionDenied : .unreadable,
+                String(cString: strerror(code)))
             return
         }
         defer { closedir(directory) }
@@ -167,7 +170,8 @@ public struct DirectoryWalker: Sendable {
                     skip(childRelative, .symlinkLoop, "links back to one of its parent folders")
                     continue
                 }
-                queue.push(.directory(relative: childRelative, ignores: ignores, ancestors: ancestors.union([identity])))
+                queue.push(
+                    .directory(relative: childRelative, ignores: ignores, ancestors: ancestors.union([identity])))
             } else if kind == S_IFREG {
                 if Int(info.st_size) > options.maxFileSize {
                     skip(childRelative, .tooLarge, "\(info.st_size) bytes")

@@ -68,7 +68,8 @@ public enum FileContent {
             }
         }
         if let guess = guessBOMlessUTF16(bytes) {
-            return .text(describe(transcodeUTF16(bytes[...], littleEndian: guess), from: guess ? "UTF-16LE" : "UTF-16BE"))
+            return .text(
+                describe(transcodeUTF16(bytes[...], littleEndian: guess), from: guess ? "UTF-16LE" : "UTF-16BE"))
         }
         let sniff = bytes.prefix(sniffLength)
         if sniff.contains(0) { return .binary }
