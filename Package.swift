@@ -62,7 +62,10 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "HushRulesTests", dependencies: ["HushRules", "HushMatcher", "HushScan"]),
         .testTarget(name: "HushMatcherTests", dependencies: ["HushMatcher", "HushRules"]),
-        .testTarget(name: "HushScanTests", dependencies: ["HushScan", "HushSources", "HushRules", "HushReport"]),
+        .testTarget(name: "HushSourcesTests", dependencies: ["HushSources"]),
+        .testTarget(name: "HushReportTests", dependencies: ["HushReport", "HushScan", "HushMatcher", "HushRules"]),
+        .testTarget(
+            name: "HushScanTests", dependencies: ["HushScan", "HushSources", "HushRules", "HushMatcher", "HushCrypto"]),
         .testTarget(name: "HushCLITests", dependencies: ["HushCLI"]),
     ],
     swiftLanguageModes: [.v5]
