@@ -10,6 +10,9 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "hush", targets: ["hush"]),
+        .library(name: "HushRules", targets: ["HushRules"]),
+        .library(name: "HushMatcher", targets: ["HushMatcher"]),
+        .library(name: "HushSources", targets: ["HushSources"]),
         .library(name: "HushScan", targets: ["HushScan"]),
         .library(name: "HushVault", targets: ["HushVault"]),
     ],
