@@ -49,7 +49,13 @@ public final class Matcher: @unchecked Sendable {
 
     /// Every confirmed candidate in `bytes`, ordered by position, with
     /// overlaps between rules resolved.
-    public func scan(_ bytes: UnsafeBufferPointer<UInt8>, scratch: Scratch) -> [Candidate] {
+    ///
+    /// `refine` sees each candidate before overlaps are resolved and may drop
+    /// it (return nil) or rewrite what it reports; a dropped candidate never
+    /// hides another rule's match.
+    public func scan(
+        _ bytes: UnsafeBufferPointer<UInt8>, scratch: Scratch, refine: ((Candidate) -> Candidate?)? = nil
+    ) -> [Candidate] {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return [] }
         var coveredUntil = [Int](repeating: -1, count: rules.count)
         var found: [Candidate] = []
@@ -71,7 +77,8 @@ public final class Matcher: @unchecked Sendable {
                         .inserted,
                     compiled.accepts(match.secret, in: bytes)
                 else { continue }
-                found.append(Candidate(ruleIndex: index, match: match.whole, secret: match.secret))
+                let candidate = Candidate(ruleIndex: index, match: match.whole, secret: match.secret, key: match.key)
+                if let refined = refine.map({ $0(candidate) }) ?? candidate { found.append(refined) }
             }
             return true
         }

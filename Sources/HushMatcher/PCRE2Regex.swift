@@ -9,6 +9,8 @@ public final class PCRE2Regex: @unchecked Sendable {
     let code: OpaquePointer
     /// Index of the capture group that holds the secret (0 = whole match).
     public let secretGroup: Int
+    /// Index of the group named `key` (0 = none).
+    public let keyGroup: Int
     /// Number of capture groups in the pattern.
     public let groupCount: Int
 
@@ -32,11 +34,15 @@ public final class PCRE2Regex: @unchecked Sendable {
         var captures: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &captures)
         groupCount = Int(captures)
+        let key = pcre2_substring_number_from_name_8(compiled, "key")
+        keyGroup = key > 0 ? Int(key) : 0
         let named = pcre2_substring_number_from_name_8(compiled, "secret")
         if named > 0 {
             secretGroup = Int(named)
         } else {
-            secretGroup = captures > 0 ? 1 : 0
+            // The first group that is not the key.
+            let first = keyGroup == 1 ? 2 : 1
+            secretGroup = Int(captures) >= first ? first : 0
         }
     }
 
@@ -70,6 +76,8 @@ public final class PCRE2Regex: @unchecked Sendable {
     public struct Match: Equatable, Sendable {
         public var whole: Range<Int>
         public var secret: Range<Int>
+        /// The `key` group, when the pattern has one and it took part.
+        public var key: Range<Int>? = nil
     }
 
     /// Finds the first match in `base[0..<end]` that starts at or after `start`.
@@ -83,7 +91,7 @@ public final class PCRE2Regex: @unchecked Sendable {
         let ovector = pcre2_get_ovector_pointer_8(scratch.matchData)!
         let whole = Int(ovector[0])..<Int(ovector[1])
         var secret = whole
-        if secretGroup > 0, Int(rc) > secretGroup {
+        if secretGroup > 0, Int(rc) > secretGroup, ovector[2 * secretGroup] != PCRE2Regex.unset {
             let lower = ovector[2 * secretGroup]
             let upper = ovector[2 * secretGroup + 1]
             if lower != PCRE2Regex.unset, upper != PCRE2Regex.unset {
@@ -91,8 +99,8 @@ public final class PCRE2Regex: @unchecked Sendable {
             }
         } else if secretGroup > 0 {
             // The secret group took no part in the match: fall back to the
-            // last group that did.
-            for group in stride(from: Int(rc) - 1, to: 0, by: -1) {
+            // last group that did (alternative spellings of one value).
+            for group in stride(from: Int(rc) - 1, to: 0, by: -1) where group != keyGroup {
                 let lower = ovector[2 * group]
                 let upper = ovector[2 * group + 1]
                 if lower != PCRE2Regex.unset, upper != PCRE2Regex.unset, lower < upper {
@@ -101,7 +109,11 @@ public final class PCRE2Regex: @unchecked Sendable {
                 }
             }
         }
-        return Match(whole: whole, secret: secret)
+        var key: Range<Int>?
+        if keyGroup > 0, Int(rc) > keyGroup, ovector[2 * keyGroup] != PCRE2Regex.unset {
+            key = Int(ovector[2 * keyGroup])..<Int(ovector[2 * keyGroup + 1])
+        }
+        return Match(whole: whole, secret: secret, key: key)
     }
 
     /// Every non-overlapping match in `base[0..<end]` starting at or after `start`.

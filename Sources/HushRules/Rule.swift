@@ -32,6 +32,10 @@ public struct Rule: Sendable, Hashable, Codable {
     public var context: [String]
     /// Patterns; a secret that matches any of them is not reported.
     public var allow: [String]
+    /// Name of a value classifier the secret must pass (`config-value` for
+    /// generic `key = value` rules); the named group `key`, when present,
+    /// holds the key the value is assigned to.
+    public var classifier: String?
     /// Higher wins when matches of several rules overlap.
     public var priority: Int
     /// Family, e.g. `cloud`, `vcs`, `generic`, `private-key`.
@@ -52,7 +56,7 @@ public struct Rule: Sendable, Hashable, Codable {
         prefilter: String? = nil, lookbehind: Int = Rule.defaultLookbehind,
         lookahead: Int = Rule.defaultLookahead, entropy: Double? = nil,
         checksum: String? = nil, context: [String] = [], allow: [String] = [],
-        priority: Int = Rule.defaultPriority, category: String = "custom",
+        classifier: String? = nil, priority: Int = Rule.defaultPriority, category: String = "custom",
         provider: String = "", remediation: String? = nil, references: [String] = [],
         examples: [String] = [], negativeExamples: [String] = []
     ) {
@@ -67,6 +71,7 @@ public struct Rule: Sendable, Hashable, Codable {
         self.checksum = checksum
         self.context = context
         self.allow = allow
+        self.classifier = classifier
         self.priority = priority
         self.category = category
         self.provider = provider
@@ -82,7 +87,7 @@ public struct Rule: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case id, description, regex, keywords, prefilter, lookbehind, lookahead, entropy
-        case checksum, context, allow, priority, category, provider, remediation, references
+        case checksum, context, allow, classifier, priority, category, provider, remediation, references
         case examples
         case negativeExamples = "negative_examples"
     }
@@ -100,6 +105,7 @@ public struct Rule: Sendable, Hashable, Codable {
         checksum = try c.decodeIfPresent(String.self, forKey: .checksum)
         context = try c.decodeIfPresent([String].self, forKey: .context) ?? []
         allow = try c.decodeIfPresent([String].self, forKey: .allow) ?? []
+        classifier = try c.decodeIfPresent(String.self, forKey: .classifier)
         priority = try c.decodeIfPresent(Int.self, forKey: .priority) ?? Rule.defaultPriority
         category = try c.decodeIfPresent(String.self, forKey: .category) ?? "custom"
         provider = try c.decodeIfPresent(String.self, forKey: .provider) ?? ""
