@@ -45,3 +45,26 @@ struct LineIndex {
         return lineText(from: begin)
     }
 }
+
+/// Maps byte offsets to lines in any order, by binary search over the
+/// offsets of line breaks.
+struct LineTable {
+    private let breaks: [Int]
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var breaks: [Int] = []
+        for index in 0..<bytes.count where bytes[index] == 10 { breaks.append(index) }
+        self.breaks = breaks
+    }
+
+    /// The 1-based line of `offset` and the offset where that line starts.
+    func locate(_ offset: Int) -> (line: Int, lineStart: Int) {
+        var low = 0
+        var high = breaks.count
+        while low < high {
+            let middle = (low + high) / 2
+            if breaks[middle] < offset { low = middle + 1 } else { high = middle }
+        }
+        return (low + 1, low == 0 ? 0 : breaks[low - 1] + 1)
+    }
+}

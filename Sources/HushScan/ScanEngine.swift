@@ -13,10 +13,18 @@ public final class ScanEngine: @unchecked Sendable {
     /// Global allowlist (paths, secret patterns, stopwords).
     public let allowlist: Allowlist
 
-    public init(matcher: Matcher, fingerprinter: Fingerprinter, allowlist: Allowlist = Allowlist()) {
+    public init(
+        matcher: Matcher, fingerprinter: Fingerprinter, allowlist: Allowlist = Allowlist(), decodeDepth: Int = 2
+    ) {
         self.matcher = matcher
         self.fingerprinter = fingerprinter
         self.allowlist = allowlist
+        self.decodeDepth = decodeDepth
+        nested =
+            decodeDepth > 0
+            ? ScanEngine(
+                matcher: matcher, fingerprinter: fingerprinter, allowlist: allowlist, decodeDepth: decodeDepth - 1)
+            : nil
     }
 
     /// Per-thread state; one per worker.
@@ -30,8 +38,44 @@ public final class ScanEngine: @unchecked Sendable {
         }
     }
 
-    /// Findings in a buffer; see `findings(in:path:scratch:)`.
+    /// Findings in a buffer, including secrets hidden in base64, URL-encoded
+    /// or escaped text (reported where the encoded text is).
     public func findings(in buffer: UnsafeBufferPointer<UInt8>, path: String, scratch: Matcher.Scratch) -> [Finding] {
+        var results = plainFindings(in: buffer, path: path, scratch: scratch)
+        guard let nested else { return results }
+        let views = EncodedViews.views(in: buffer)
+        guard !views.isEmpty else { return results }
+        let lines = LineTable(buffer)
+        for view in views {
+            let inner = view.bytes.withUnsafeBufferPointer { decodedBuffer in
+                nested.findings(in: decodedBuffer, path: path, scratch: scratch)
+            }
+            guard !inner.isEmpty else { continue }
+            let start = lines.locate(view.range.lowerBound)
+            let lineText = LineIndex(buffer).lineText(from: start.lineStart)
+            for var finding in inner
+            where !results.contains(where: { $0.secret.contains(finding.secret) || finding.secret.contains($0.secret) })
+            {
+                if InlineIgnore.suppresses(rule: finding.ruleID, line: lineText, previousLine: nil) { continue }
+                finding.line = start.line
+                finding.endLine = lines.locate(max(view.range.upperBound - 1, view.range.lowerBound)).line
+                finding.column = view.range.lowerBound - start.lineStart + 1
+                finding.encoding = finding.encoding.map { "\(view.encoding)+\($0)" } ?? view.encoding
+                finding.context = Redaction.maskedLine(String(lineText), secret: finding.secret)
+                results.append(finding)
+            }
+        }
+        return results.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
+    }
+
+    /// How many layers of encoding are peeled (base64 inside base64, ...).
+    let decodeDepth: Int
+
+    /// The engine that scans decoded views, one layer down.
+    private let nested: ScanEngine?
+
+    /// Findings in the bytes as they are, without decoding.
+    func plainFindings(in buffer: UnsafeBufferPointer<UInt8>, path: String, scratch: Matcher.Scratch) -> [Finding] {
         let candidates = matcher.scan(buffer, scratch: scratch) { self.refine($0, in: buffer) }
         guard !candidates.isEmpty else { return [] }
         var lines = LineIndex(buffer)

@@ -118,10 +118,11 @@ public enum ValueClassifier {
         }
         // `settings.SECRET_KEY`, `self.token`, `var.db_password`.
         let parts = value.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count >= 2 && parts.allSatisfy { part in
-            guard let first = part.first, first.isLetter || first == "_" else { return false }
-            return part.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
-        } && value.contains(where: { $0.isLowercase })
+        return parts.count >= 2
+            && parts.allSatisfy { part in
+                guard let first = part.first, first.isLetter || first == "_" else { return false }
+                return part.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+            } && value.contains(where: { $0.isLowercase })
     }
 
     static func isPath(_ value: String) -> Bool {
@@ -180,5 +181,7 @@ public enum ValueClassifier {
         "pk_live_", "pk_test_", "sk_test_", "rk_test_", "pk.eyJ", "ssh-rsa ", "ssh-ed25519 ", "ecdsa-sha2-",
         "-----BEGIN PUBLIC", "-----BEGIN CERTIFICATE", "-----BEGIN PGP PUBLIC",
     ]
-    static let fileExtensions = [".pem", ".key", ".crt", ".json", ".txt", ".yaml", ".yml", ".p12", ".jks", ".cer", ".der", ".env", ".pfx"]
+    static let fileExtensions = [
+        ".pem", ".key", ".crt", ".json", ".txt", ".yaml", ".yml", ".p12", ".jks", ".cer", ".der", ".env", ".pfx",
+    ]
 }

@@ -1,0 +1,174 @@
+import Foundation
+
+/// Decoded forms of encoded text inside a buffer: base64 runs, URL-encoded
+/// and backslash-escaped lines. Secrets hidden in them are found by scanning
+/// the decoded bytes and reported at the encoded text's position.
+struct EncodedView {
+    /// Where the encoded text is in the original buffer.
+    var range: Range<Int>
+    /// The decoded bytes.
+    var bytes: [UInt8]
+    /// `base64`, `url` or `escape`.
+    var encoding: String
+}
+
+enum EncodedViews {
+    /// Shortest base64 run worth decoding (18 bytes of content).
+    static let minimumBase64Run = 24
+    /// Decoded views are capped at this many bytes per buffer in total.
+    static let budgetFactor = 2
+
+    /// Every decodable view in `buffer` whose decoded form is text.
+    static func views(in buffer: UnsafeBufferPointer<UInt8>) -> [EncodedView] {
+        var views: [EncodedView] = []
+        var budget = max(buffer.count * budgetFactor, 1 << 16)
+        for view in base64Views(in: buffer) + lineViews(in: buffer) {
+            budget -= view.bytes.count
+            if budget < 0 { break }
+            views.append(view)
+        }
+        return views
+    }
+
+    private static func isBase64(_ byte: UInt8) -> Bool {
+        (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) || byte == 43
+            || byte == 47 || byte == 45 || byte == 95
+    }
+
+    static func base64Views(in buffer: UnsafeBufferPointer<UInt8>) -> [EncodedView] {
+        var views: [EncodedView] = []
+        var index = 0
+        while index < buffer.count {
+            guard isBase64(buffer[index]) else {
+                index += 1
+                continue
+            }
+            let start = index
+            while index < buffer.count, isBase64(buffer[index]) { index += 1 }
+            var end = index
+            while end < buffer.count, end - index < 2, buffer[end] == 61 { end += 1 }  // '=' padding
+            if end - start >= minimumBase64Run, let decoded = decodeBase64(buffer[start..<end]), isText(decoded) {
+                views.append(EncodedView(range: start..<end, bytes: decoded, encoding: "base64"))
+            }
+            index = end
+        }
+        return views
+    }
+
+    /// Lines with `%XX` escapes or backslash escapes, decoded.
+    static func lineViews(in buffer: UnsafeBufferPointer<UInt8>) -> [EncodedView] {
+        var views: [EncodedView] = []
+        var lineStart = 0
+        var hasPercent = false
+        var hasBackslash = false
+        for index in 0...buffer.count {
+            let atEnd = index == buffer.count || buffer[index] == 10
+            if !atEnd {
+                if buffer[index] == 37 { hasPercent = true }
+                if buffer[index] == 92 { hasBackslash = true }
+                continue
+            }
+            let line = UnsafeBufferPointer(rebasing: buffer[lineStart..<index])
+            if hasPercent, let decoded = percentDecode(line) {
+                views.append(EncodedView(range: lineStart..<index, bytes: decoded, encoding: "url"))
+            }
+            if hasBackslash, let decoded = unescape(line) {
+                views.append(EncodedView(range: lineStart..<index, bytes: decoded, encoding: "escape"))
+            }
+            lineStart = index + 1
+            hasPercent = false
+            hasBackslash = false
+        }
+        return views
+    }
+
+    static func decodeBase64(_ slice: Slice<UnsafeBufferPointer<UInt8>>) -> [UInt8]? {
+        var text = String(decoding: UnsafeBufferPointer(rebasing: slice), as: UTF8.self)
+        text = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        let unpadded = text.trimmingCharacters(in: CharacterSet(charactersIn: "="))
+        let padded = unpadded + String(repeating: "=", count: (4 - unpadded.count % 4) % 4)
+        return Data(base64Encoded: padded).map { [UInt8]($0) }
+    }
+
+    /// Mostly printable ASCII (allowing tabs and line breaks).
+    static func isText(_ bytes: [UInt8]) -> Bool {
+        guard !bytes.isEmpty else { return false }
+        var printable = 0
+        for byte in bytes where (byte >= 0x20 && byte < 0x7F) || byte == 9 || byte == 10 || byte == 13 {
+            printable += 1
+        }
+        return printable * 100 >= bytes.count * 97
+    }
+
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 48...57: byte - 48
+        case 65...70: byte - 55
+        case 97...102: byte - 87
+        default: nil
+        }
+    }
+
+    /// The line with `%XX` decoded, or nil when nothing changed.
+    static func percentDecode(_ line: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(line.count)
+        var changed = false
+        var index = 0
+        while index < line.count {
+            if line[index] == 37, index + 2 < line.count, let high = hexValue(line[index + 1]),
+                let low = hexValue(line[index + 2])
+            {
+                out.append(high << 4 | low)
+                index += 3
+                changed = true
+            } else {
+                out.append(line[index])
+                index += 1
+            }
+        }
+        return changed ? out : nil
+    }
+
+    /// The line with JSON/C escapes (`\n`, `\"`, `\/`, `\uXXXX`) decoded, or
+    /// nil when nothing changed.
+    static func unescape(_ line: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(line.count)
+        var changed = false
+        var index = 0
+        while index < line.count {
+            guard line[index] == 92, index + 1 < line.count else {
+                out.append(line[index])
+                index += 1
+                continue
+            }
+            let next = line[index + 1]
+            switch next {
+            case 110: out.append(10)
+            case 114: out.append(13)
+            case 116: out.append(9)
+            case 34, 39, 47, 92: out.append(next)
+            case 117 where index + 5 < line.count:
+                let digits = (2...5).compactMap { hexValue(line[index + $0]) }
+                guard digits.count == 4 else {
+                    out.append(line[index])
+                    index += 1
+                    continue
+                }
+                let scalar = digits.reduce(UInt32(0)) { $0 << 4 | UInt32($1) }
+                out.append(contentsOf: Array(String(UnicodeScalar(scalar).map(Character.init) ?? "?").utf8))
+                index += 6
+                changed = true
+                continue
+            default:
+                out.append(line[index])
+                index += 1
+                continue
+            }
+            index += 2
+            changed = true
+        }
+        return changed ? out : nil
+    }
+}
