@@ -3,14 +3,39 @@ import HushMatcher
 import HushRules
 import HushScan
 
-/// Builds the scan engine from the built-in rules and the user's options.
+/// Builds the scan engine from the built-in rules, the project's
+/// `.hush.yaml` and the user's options.
 enum EngineLoader {
-    /// The engine for scans rooted at `root`.
-    static func engine(root: String, useCache: Bool = true) throws -> ScanEngine {
-        let rules = try RuleSet.builtIn()
+    /// The engine for scans rooted at `root`; `configPath` overrides the
+    /// `.hush.yaml` lookup.
+    static func engine(root: String, configPath: String? = nil, useCache: Bool = true) throws -> ScanEngine {
+        let config = try loadConfig(root: root, explicit: configPath)
+        let rules = try config.apply(to: RuleSet.builtIn())
         let matcher = try Matcher(rules: rules, cache: useCache ? .standard : nil)
         let key = FingerprintKey.resolve(root: root)
-        return ScanEngine(matcher: matcher, fingerprinter: Fingerprinter(key: key))
+        return ScanEngine(matcher: matcher, fingerprinter: Fingerprinter(key: key), allowlist: try allowlist(config))
+    }
+
+    static func loadConfig(root: String, explicit: String?) throws -> ProjectConfig {
+        if let explicit { return try ProjectConfig.load(path: explicit) }
+        guard let found = ProjectConfig.find(from: root) else { return ProjectConfig() }
+        return try ProjectConfig.load(path: found)
+    }
+
+    static func allowlist(_ config: ProjectConfig) throws -> Allowlist {
+        func compile(_ patterns: [String], _ field: String) throws -> [PCRE2Regex] {
+            try patterns.map { pattern in
+                do {
+                    return try PCRE2Regex(pattern)
+                } catch {
+                    throw RuleError.invalid(
+                        "\(config.source ?? ProjectConfig.fileName): allowlist.\(field): '\(pattern)': \(error)")
+                }
+            }
+        }
+        return Allowlist(
+            paths: try compile(config.allowedPaths, "paths"), secrets: try compile(config.allowedSecrets, "secrets"),
+            lines: try compile(config.allowedLines, "lines"), stopwords: config.stopwords)
     }
 }
 

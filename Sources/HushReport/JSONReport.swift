@@ -59,6 +59,7 @@ enum JSONReport {
             ("bytes_scanned", .int(summary.bytesScanned)),
             ("findings", .int(summary.findings)),
             ("warnings", .int(summary.warnings)),
+            ("baselined", .int(summary.baselined)),
             ("skipped", .object(summary.skipped.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ("seconds", .double(summary.seconds)),
         ])

@@ -33,7 +33,7 @@ enum TextReport {
         line +=
             summary.findings == 0
             ? style.green("no findings") : style.red("\(summary.findings) finding\(summary.findings == 1 ? "" : "s")")
-        line += ".\n"
+        line += summary.baselined > 0 ? " (\(summary.baselined) accepted by the baseline).\n" : ".\n"
         if !summary.skipped.isEmpty {
             let parts = summary.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
             line += "Skipped: \(parts.joined(separator: ", ")).\n"

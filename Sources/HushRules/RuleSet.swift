@@ -31,10 +31,8 @@ public struct RuleSet: Sendable {
         do {
             let file = try YAMLDecoder().decode(RuleFile.self, from: yaml)
             return file.resolvedRules
-        } catch let error as DecodingError {
-            throw RuleError.invalidFile(name: name, reason: describe(error))
         } catch {
-            throw RuleError.invalidFile(name: name, reason: "\(error)")
+            throw RuleError.invalid(YAMLDiagnostics.message(for: error, yaml: yaml, file: name))
         }
     }
 
@@ -60,28 +58,13 @@ public struct RuleSet: Sendable {
     }
 }
 
-/// Describes a decoding error with the path of the offending field.
-func describe(_ error: DecodingError) -> String {
-    func path(_ context: DecodingError.Context) -> String {
-        context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-    }
-    switch error {
-    case .keyNotFound(let key, let context):
-        return "missing field '\(key.stringValue)' at \(path(context))"
-    case .typeMismatch(_, let context), .valueNotFound(_, let context):
-        return "\(context.debugDescription) at \(path(context))"
-    case .dataCorrupted(let context):
-        return "\(context.debugDescription) \(path(context))"
-    @unknown default:
-        return "\(error)"
-    }
-}
-
 /// Errors in rule definitions.
 public enum RuleError: Error, CustomStringConvertible, Equatable {
     case duplicateID(String)
     case emptyRegex(String)
     case invalidFile(name: String, reason: String)
+    /// A file that does not parse, with `file:line: problem`.
+    case invalid(String)
     case invalidRegex(id: String, reason: String)
 
     public var description: String {
@@ -89,6 +72,7 @@ public enum RuleError: Error, CustomStringConvertible, Equatable {
         case .duplicateID(let id): "rule id '\(id)' is defined more than once"
         case .emptyRegex(let id): "rule '\(id)' has an empty regex"
         case .invalidFile(let name, let reason): "\(name): \(reason)"
+        case .invalid(let message): message
         case .invalidRegex(let id, let reason): "rule '\(id)': invalid regex: \(reason)"
         }
     }

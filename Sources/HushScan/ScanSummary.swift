@@ -10,6 +10,8 @@ public struct ScanSummary: Sendable, Codable, Equatable {
     public var warnings = 0
     /// Findings reported.
     public var findings = 0
+    /// Findings left out because the baseline accepts them.
+    public var baselined = 0
     /// Wall time in seconds.
     public var seconds = 0.0
 
