@@ -31,7 +31,8 @@ public enum SkipReason: String, Sendable, CaseIterable, Codable {
 
 /// Options for `DirectoryWalker`.
 public struct WalkOptions: Sendable {
-    /// Honour `.gitignore` files and `.git/info/exclude`.
+    /// Honour `.gitignore` files and `.git/info/exclude` when the root is
+    /// inside a git work tree (outside one, git gives them no meaning).
     public var respectIgnoreFiles = true
     /// Follow symbolic links (loops are detected and skipped).
     public var followSymlinks = false
@@ -51,7 +52,20 @@ public struct DirectoryWalker: Sendable {
 
     public init(root: String, options: WalkOptions) {
         self.root = root
+        var options = options
+        if options.respectIgnoreFiles && !Self.isInsideGitWorkTree(root) { options.respectIgnoreFiles = false }
         self.options = options
+    }
+
+    /// Whether `path` or a folder above it holds a `.git` entry.
+    static func isInsideGitWorkTree(_ path: String) -> Bool {
+        var directory = URL(fileURLWithPath: path).standardizedFileURL
+        while true {
+            if FileManager.default.fileExists(atPath: directory.appendingPathComponent(".git").path) { return true }
+            let parent = directory.deletingLastPathComponent()
+            if parent.path == directory.path { return false }
+            directory = parent
+        }
     }
 
     private enum Item {

@@ -58,6 +58,7 @@ final class ScanCommandTests: XCTestCase {
 
     func testGitignoreIsHonouredUnlessNoIgnore() throws {
         let fixture = try Fixture()
+        try fixture.write(".git/HEAD", "ref: refs/heads/main\n")
         try fixture.write(".gitignore", "secrets/\n")
         try fixture.write("secrets/prod.env", "TOKEN=\(Self.token)\n")
         XCTAssertEqual(try HushProcess.run(["scan", fixture.root]).status, 0)

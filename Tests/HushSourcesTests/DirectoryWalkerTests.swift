@@ -27,7 +27,7 @@ final class DirectoryWalkerTests: XCTestCase {
         return (files.withLock { $0 }.sorted(), skipped.withLock { $0 })
     }
 
-    func testHonoursGitignoreUnlessToldNotTo() throws {
+    func testHonoursGitignoreInsideAGitWorkTreeUnlessToldNotTo() throws {
         try write(".gitignore", "*.secret\nbuild/\n")
         try write("a.txt")
         try write("b.secret")
@@ -38,6 +38,12 @@ final class DirectoryWalkerTests: XCTestCase {
         var options = WalkOptions()
         options.respectIgnoreFiles = false
         XCTAssertEqual(walk(options).files, [".gitignore", "a.txt", "b.secret", "build/out.txt", "src/c.txt"])
+    }
+
+    func testGitignoreMeansNothingOutsideAGitWorkTree() throws {
+        try write(".gitignore", "*.secret\n")
+        try write("b.secret")
+        XCTAssertEqual(walk().files, [".gitignore", "b.secret"])
     }
 
     func testSkipsLargeFilesSymlinksAndFIFOs() throws {
