@@ -70,15 +70,28 @@ public final class Matcher: @unchecked Sendable {
             // A match that ends exactly at the window's end may be cut short;
             // the later hit at its real end will find it whole.
             coveredUntil[index] = windowEnd == bytes.count ? Int.max : windowEnd - 1
-            for match in regex.allMatches(in: base, end: windowEnd, from: windowStart, scratch: scratch.pcre)
-            where match.whole.upperBound < windowEnd || windowEnd == bytes.count {
-                guard !match.secret.isEmpty,
+            var position = windowStart
+            while position <= windowEnd,
+                let match = regex.firstMatch(in: base, end: windowEnd, from: position, scratch: scratch.pcre)
+            {
+                // After a rejected match, look again from its secret: the
+                // text taken as a value may start the real match.
+                var accepted = false
+                defer {
+                    let resume =
+                        accepted || match.secret.lowerBound <= match.whole.lowerBound
+                        ? match.whole.upperBound : match.secret.lowerBound
+                    position = max(resume, position + 1)
+                }
+                guard match.whole.upperBound < windowEnd || windowEnd == bytes.count, !match.secret.isEmpty,
                     seen.insert(CandidateKey(rule: index, start: match.whole.lowerBound, end: match.whole.upperBound))
                         .inserted,
                     compiled.accepts(match.secret, in: bytes)
                 else { continue }
                 let candidate = Candidate(ruleIndex: index, match: match.whole, secret: match.secret, key: match.key)
-                if let refined = refine.map({ $0(candidate) }) ?? candidate { found.append(refined) }
+                guard let refined = refine.map({ $0(candidate) }) ?? candidate else { continue }
+                accepted = true
+                found.append(refined)
             }
             return true
         }

@@ -32,9 +32,10 @@ public struct Rule: Sendable, Hashable, Codable {
     public var context: [String]
     /// Patterns; a secret that matches any of them is not reported.
     public var allow: [String]
-    /// Name of a value classifier the secret must pass (`config-value` for
-    /// generic `key = value` rules); the named group `key`, when present,
-    /// holds the key the value is assigned to.
+    /// Name of a value classifier the secret must pass: `config-value` for
+    /// generic `key = value` rules (the named group `key` holds the key, which
+    /// says whether a password or a token is expected), `password` when the
+    /// rule's own syntax says the value is a password.
     public var classifier: String?
     /// Higher wins when matches of several rules overlap.
     public var priority: Int

@@ -1,21 +1,31 @@
+import HushMatcher
+
 /// Recognises values that only look like secrets: placeholders, templating,
 /// environment lookups and documentation examples.
 public enum PlaceholderFilter {
     /// Whether `value` is a placeholder rather than a credential.
     public static func isPlaceholder(_ value: String) -> Bool {
         let lower = value.lowercased()
-        if templateMarkers.contains(where: { lower.contains($0) }) { return true }
+        if isTemplate(value) { return true }
         if lower.hasPrefix("<") && lower.hasSuffix(">") { return true }
-        if lower.hasPrefix("$") && lower.dropFirst().allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
-            return true
-        }
         if placeholderWords.contains(where: { lower.contains($0) }) { return true }
-        if hasLongRun(lower) { return true }
+        if value.count <= 200, hasLongRun(lower) { return true }
         return false
     }
 
-    /// Templating and variable syntaxes of common tools.
-    static let templateMarkers = ["${", "{{", "}}", "%(", "$(", "#{", "<%", "%>", "[[", "]]"]
+    /// Well-formed templating and variable syntaxes of common tools:
+    /// `${NAME}`, `{{ x }}`, `%(name)s`, `$(cmd …)`, `#{x}`, `<%= x %>`, `[[x]]`.
+    /// Only well-formed ones count: random secrets often contain `$(` or `%(`.
+    static func isTemplate(_ value: String) -> Bool {
+        templatePatterns.contains { !$0.matches(in: value).isEmpty }
+    }
+
+    static let templatePatterns: [PCRE2Regex] = [
+        #"\$\{[A-Za-z_][^}\s]{0,120}\}"#, #"\{\{.{0,200}\}\}"#, #"%\([A-Za-z_][A-Za-z0-9_]{0,60}\)[sdr]"#,
+        #"^\$\([a-z][a-z0-9_-]{1,40}[ )]"#, #"#\{[A-Za-z_][^}]{0,120}\}"#, #"<%.{0,200}%>"#,
+        #"\[\[[A-Za-z_ .]{1,120}\]\]"#,
+        #"^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$"#, #"^%[A-Za-z_][A-Za-z0-9_]*%$"#, #"^@@[A-Za-z_]+@@$"#,
+    ].map { try! PCRE2Regex($0) }
 
     /// Words that mark a value as a stand-in. Random tokens contain none of
     /// these by chance (each has odds below one in a million per position).
@@ -27,11 +37,13 @@ public enum PlaceholderFilter {
         "enter_", "fill_in", "fillme", "put_your", "my_secret", "mysecret", "mypassword", "my_password",
     ]
 
-    /// Eight or more repeats of one character (`aaaaaaaa`, `00000000`).
+    /// Eight or more repeats of one character (`aaaaaaaa`, `00000000`),
+    /// white space aside. Long values (key blocks) are not judged by this:
+    /// their encodings contain such runs legitimately.
     static func hasLongRun(_ text: String) -> Bool {
         var run = 0
         var previous: Character?
-        for character in text {
+        for character in text where !character.isWhitespace {
             run = character == previous ? run + 1 : 1
             previous = character
             if run >= 8 { return true }

@@ -54,8 +54,7 @@ public final class ScanEngine: @unchecked Sendable {
             let start = lines.locate(view.range.lowerBound)
             let lineText = LineIndex(buffer).lineText(from: start.lineStart)
             for var finding in inner
-            where !results.contains(where: { $0.secret.contains(finding.secret) || finding.secret.contains($0.secret) })
-            {
+            where !results.contains(where: { Self.sameSecret($0.secret, finding.secret) }) {
                 if InlineIgnore.suppresses(rule: finding.ruleID, line: lineText, previousLine: nil) { continue }
                 finding.line = start.line
                 finding.endLine = lines.locate(max(view.range.upperBound - 1, view.range.lowerBound)).line
@@ -66,6 +65,28 @@ public final class ScanEngine: @unchecked Sendable {
             }
         }
         return results.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
+    }
+
+    /// Whether two reported secrets are one secret in two spellings (plain
+    /// and decoded): one contains the other, or they share the longest run
+    /// of base64 characters of the decoded one (a PEM body line, a token).
+    static func sameSecret(_ plain: String, _ decoded: String) -> Bool {
+        if plain.contains(decoded) || decoded.contains(plain) { return true }
+        var longest = Substring()
+        var runStart = decoded.startIndex
+        var current = decoded.startIndex
+        while current < decoded.endIndex {
+            let character = decoded[current]
+            if !(character.isASCII && (character.isLetter || character.isNumber || "+/_-".contains(character))) {
+                if decoded.distance(from: runStart, to: current) > longest.count {
+                    longest = decoded[runStart..<current]
+                }
+                runStart = decoded.index(after: current)
+            }
+            current = decoded.index(after: current)
+        }
+        if decoded.distance(from: runStart, to: current) > longest.count { longest = decoded[runStart..<current] }
+        return longest.count >= 16 && plain.contains(longest.prefix(64))
     }
 
     /// How many layers of encoding are peeled (base64 inside base64, ...).
@@ -110,9 +131,11 @@ public final class ScanEngine: @unchecked Sendable {
         let rule = matcher.rules[candidate.ruleIndex]
         let secret = text(buffer, candidate.secret)
         var refined = candidate
-        if rule.classifier != nil {
+        if let classifier = rule.classifier {
             let key = candidate.key.map { text(buffer, $0) }
-            guard case .secret(let value, let encoding) = ValueClassifier.judge(value: secret, key: key) else {
+            let kind: KeyName.Kind? = classifier == "password" ? .password : nil
+            guard case .secret(let value, let encoding) = ValueClassifier.judge(value: secret, key: key, kind: kind)
+            else {
                 return nil
             }
             if value != secret {

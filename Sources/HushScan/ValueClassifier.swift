@@ -13,10 +13,12 @@ public enum ValueClassifier {
         case notSecret(String)
     }
 
-    /// Judges `rawValue`, assigned to `key` (nil when the rule captured no key).
-    public static func judge(value rawValue: String, key: String?) -> Verdict {
+    /// Judges `rawValue`, assigned to `key` (nil when the rule captured no
+    /// key); `kind` overrides what the key says (rules that know the value is
+    /// a password, such as SQL `PASSWORD '…'`).
+    public static func judge(value rawValue: String, key: String?, kind knownKind: KeyName.Kind? = nil) -> Verdict {
         let value = unquote(rawValue)
-        let kind = key.map { KeyName($0).kind } ?? .token
+        let kind = knownKind ?? key.map { KeyName($0).kind } ?? .token
         guard let kind else { return .notSecret("key does not name a secret") }
         if let reason = rejection(value) { return .notSecret(reason) }
         if let decoded = decodedBase64Text(value) {
@@ -64,7 +66,7 @@ public enum ValueClassifier {
             if isPassphrase(value) { return true }
             if classes == 1 && value.allSatisfy(\.isLetter) { return false }
             if isIdentifier(value) { return false }
-            return entropy >= 2.3
+            return classes >= 2 && entropy >= 1.5
         case .token:
             if isIdentifier(value) { return false }
             if value.count >= 16 { return entropy >= 3.0 && classes >= 2 }
@@ -75,6 +77,14 @@ public enum ValueClassifier {
     static func unquote(_ value: String) -> String {
         var text = value.trimmingCharacters(in: .whitespaces)
         while let last = text.last, ";,".contains(last) { text.removeLast() }
+        // An unquoted value may have swallowed the bracket that closes its context.
+        for (open, close) in [("(", ")"), ("[", "]"), ("{", "}")] {
+            while text.hasSuffix(close),
+                text.filter({ String($0) == close }).count > text.filter({ String($0) == open }).count
+            {
+                text.removeLast()
+            }
+        }
         for quote in ["\"", "'", "`"] where text.count >= 2 && text.hasPrefix(quote) && text.hasSuffix(quote) {
             text = String(text.dropFirst().dropLast())
         }
@@ -103,19 +113,10 @@ public enum ValueClassifier {
         value.contains("_") && value.allSatisfy { $0.isUppercase || $0.isNumber || $0 == "_" }
     }
 
+    /// `getPassword()`, `os.getenv("X")` (or its prefix `os.getenv(` when a
+    /// rule stopped at the quote), `Configuration["Key"]`, `settings.SECRET_KEY`.
     static func isCodeExpression(_ value: String) -> Bool {
-        // `getPassword()`, `env.get("X")`, and their unquoted prefixes `getPassword(`.
-        if let open = value.firstIndex(of: "("), open > value.startIndex,
-            value[..<open].allSatisfy({ $0.isLetter || $0.isNumber || "._:$".contains($0) })
-        {
-            return true
-        }
-        // `Configuration["Key"]`, `options[:password]` (possibly cut at the quote).
-        if let open = value.firstIndex(of: "["), open > value.startIndex,
-            value[..<open].allSatisfy({ $0.isLetter || $0.isNumber || "._:$".contains($0) })
-        {
-            return true
-        }
+        if codeExpression.matches(in: value).first == value { return true }
         // `settings.SECRET_KEY`, `self.token`, `var.db_password`.
         let parts = value.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count >= 2
@@ -124,6 +125,9 @@ public enum ValueClassifier {
                 return part.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
             } && value.contains(where: { $0.isLowercase })
     }
+
+    static let codeExpression = try! PCRE2Regex(
+        #"^([A-Za-z_$][A-Za-z0-9_.:$>-]{0,120}(?:\((?:.*\))?|\[(?:.*\])?))$"#)
 
     static func isPath(_ value: String) -> Bool {
         if ["/", "./", "../", "~/", "file:", "\\\\"].contains(where: { value.hasPrefix($0) }) { return true }
