@@ -64,6 +64,7 @@ let package = Package(
         .testTarget(name: "HushMatcherTests", dependencies: ["HushMatcher", "HushRules"]),
         .testTarget(name: "HushScanTests", dependencies: ["HushScan", "HushSources", "HushRules", "HushReport"]),
         .testTarget(name: "HushCLITests", dependencies: ["HushCLI"]),
+        .testTarget(name: "HushVaultTests", dependencies: ["HushVault", "HushCrypto", "HushCLI"]),
     ],
     swiftLanguageModes: [.v5]
 )
