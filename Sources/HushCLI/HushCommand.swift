@@ -6,7 +6,7 @@ public struct HushCommand: ParsableCommand {
         commandName: "hush",
         abstract: "Find credentials in repositories and move them into a sealed store.",
         version: HushVersion.current,
-        subcommands: []
+        subcommands: [VaultCommand.self, KeygenCommand.self, HookCommand.self]
     )
 
     public init() {}
