@@ -100,7 +100,8 @@ struct VaultEdit: ParsableCommand {
             let text = VaultJSON.encode(original.keys.sorted().map { ($0, original[$0]!) }) + "\n"
             guard FileManager.default.createFile(atPath: file, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
             else { throw VaultError.io(path: file, operation: "writing", message: "cannot create the file") }
-            let editor = ProcessInfo.processInfo.environment["VISUAL"] ?? ProcessInfo.processInfo.environment["EDITOR"] ?? "vi"
+            let environment = ProcessInfo.processInfo.environment
+            let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", "\(editor) \"$1\"", "sh", file]
