@@ -69,8 +69,11 @@ struct HookInstall: ParsableCommand {
 
     private func installMergeDriver() throws {
         let root = try git(["rev-parse", "--show-toplevel"])
-        let command = hushCommand ?? Self.shellQuote(
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        let command =
+            hushCommand
+            ?? Self.shellQuote(
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                    ?? CommandLine.arguments[0])
         _ = try git(["config", "merge.hush-vault.name", "hush vault: merge entry by entry"])
         _ = try git(["config", "merge.hush-vault.driver", "\(command) vault merge %O %A %B"])
         let attributes = URL(fileURLWithPath: root).appendingPathComponent(".gitattributes")

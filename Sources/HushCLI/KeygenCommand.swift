@@ -12,12 +12,14 @@ public struct KeygenCommand: ParsableCommand {
     /// `$XDG_CONFIG_HOME/hush/identity.txt`, else `~/.config/hush/identity.txt`.
     static var defaultIdentityPath: String {
         let env = ProcessInfo.processInfo.environment
-        let config = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let config =
+            env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? FileManager.default.homeDirectoryForCurrentUser.path + "/.config"
         return config + "/hush/identity.txt"
     }
 
-    @Option(name: [.customShort("o"), .long], help: "Where to write the identity (default: ~/.config/hush/identity.txt).")
+    @Option(
+        name: [.customShort("o"), .long], help: "Where to write the identity (default: ~/.config/hush/identity.txt).")
     var output: String?
 
     public init() {}
@@ -30,9 +32,12 @@ public struct KeygenCommand: ParsableCommand {
         }
         let identity = try AgeX25519Identity.generate()
         let formatter = ISO8601DateFormatter()
-        let text = "# created: \(formatter.string(from: Date()))\n# public key: \(identity.recipient.string)\n\(identity.string)\n"
+        let text =
+            "# created: \(formatter.string(from: Date()))\n"
+            + "# public key: \(identity.recipient.string)\n\(identity.string)\n"
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             printError("hush: error: cannot create \(path): \(String(cString: strerror(errno)))")

@@ -22,10 +22,14 @@ struct VaultInit: ParsableCommand {
 
     @OptionGroup var keys: VaultKeyOptions
 
-    @Option(name: [.customShort("r"), .customLong("recipient")], help: "An age1… or 'ssh-ed25519 AAAA…' recipient (repeatable).")
+    @Option(
+        name: [.customShort("r"), .customLong("recipient")],
+        help: "An age1… or 'ssh-ed25519 AAAA…' recipient (repeatable).")
     var recipients: [String] = []
 
-    @Option(name: [.customShort("R"), .customLong("recipients-file")], help: "A file of recipients, one per line (e.g. a .pub file).")
+    @Option(
+        name: [.customShort("R"), .customLong("recipients-file")],
+        help: "A file of recipients, one per line (e.g. a .pub file).")
     var recipientFiles: [String] = []
 
     @Flag(name: .customLong("passphrase"), help: "Also let a passphrase open the vault.")
@@ -37,7 +41,8 @@ struct VaultInit: ParsableCommand {
             for text in recipients { list.append(try VaultRecipient(parsing: text)) }
             for file in recipientFiles {
                 let text = try String(contentsOfFile: file, encoding: .utf8)
-                for line in text.split(separator: "\n") where !line.hasPrefix("#") && !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                for line in text.split(separator: "\n")
+                where !line.hasPrefix("#") && !line.trimmingCharacters(in: .whitespaces).isEmpty {
                     list.append(try VaultRecipient(parsing: String(line)))
                 }
             }
@@ -49,10 +54,13 @@ struct VaultInit: ParsableCommand {
                 printError("hush: sealing for the identity in \(path)")
             }
             if addPassphrase || list.isEmpty { list.append(.passphrase) }
-            let vault = try Vault.create(at: keys.vaultPath, recipients: list, unlock: keys.unlocker(newPassphrase: true))
-            let ignore = URL(fileURLWithPath: keys.vaultPath).deletingLastPathComponent().appendingPathComponent(".gitignore")
+            let vault = try Vault.create(
+                at: keys.vaultPath, recipients: list, unlock: keys.unlocker(newPassphrase: true))
+            let ignore = URL(fileURLWithPath: keys.vaultPath).deletingLastPathComponent().appendingPathComponent(
+                ".gitignore")
             if !FileManager.default.fileExists(atPath: ignore.path) {
-                try? "# hush lock and temporary files\n.*.lock\n.*.tmp-*\n".write(to: ignore, atomically: true, encoding: .utf8)
+                try? "# hush lock and temporary files\n.*.lock\n.*.tmp-*\n".write(
+                    to: ignore, atomically: true, encoding: .utf8)
             }
             print("created \(vault.path) for \(list.count) recipient\(list.count == 1 ? "" : "s")")
         }
@@ -62,7 +70,8 @@ struct VaultInit: ParsableCommand {
 struct VaultSet: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "set",
-        abstract: "Set an entry. The value comes from a no-echo prompt, or from standard input when it is not a terminal.",
+        abstract:
+            "Set an entry. The value comes from a no-echo prompt, or from standard input when it is not a terminal.",
         discussion: "Values are never taken from the command line, where other users could see them through `ps`.")
 
     @OptionGroup var keys: VaultKeyOptions

@@ -79,7 +79,8 @@ struct VaultEdit: ParsableCommand {
             warnIfRolledBack(vault)
             var original: [String: String] = [:]
             for name in vault.entryNames { original[name] = try vault.string(for: name) }
-            let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 }
+            let base =
+                ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 }
                 ?? (FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : "/tmp")
             var template = Array("\(base)/hush-edit-XXXXXX".utf8CString)
             guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
@@ -98,7 +99,9 @@ struct VaultEdit: ParsableCommand {
                 try? FileManager.default.removeItem(atPath: directory)
             }
             let text = VaultJSON.encode(original.keys.sorted().map { ($0, original[$0]!) }) + "\n"
-            guard FileManager.default.createFile(atPath: file, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+            guard
+                FileManager.default.createFile(
+                    atPath: file, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
             else { throw VaultError.io(path: file, operation: "writing", message: "cannot create the file") }
             let environment = ProcessInfo.processInfo.environment
             let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
@@ -153,7 +156,8 @@ struct VaultRecipients: ParsableCommand {
             try runVault {
                 let vault = try Vault.open(at: keys.vaultPath, unlock: keys.unlocker())
                 for recipient in vault.recipients {
-                    print(recipient.label.isEmpty ? recipient.recipient : "\(recipient.recipient)\t# \(recipient.label)")
+                    print(
+                        recipient.label.isEmpty ? recipient.recipient : "\(recipient.recipient)\t# \(recipient.label)")
                 }
             }
         }
@@ -161,7 +165,8 @@ struct VaultRecipients: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "add", abstract: "Seal the data key for another recipient (age1…, 'ssh-ed25519 …', or passphrase).")
+            commandName: "add",
+            abstract: "Seal the data key for another recipient (age1…, 'ssh-ed25519 …', or passphrase).")
         @OptionGroup var keys: VaultKeyOptions
         @Argument(help: "age1…, 'ssh-ed25519 AAAA… [comment]', a file holding one, or the word 'passphrase'.")
         var recipient: String
@@ -194,7 +199,9 @@ struct VaultRecipients: ParsableCommand {
 
         func run() throws {
             try runVault {
-                try Vault.modify(at: keys.vaultPath, unlock: keys.unlocker()) { try $0.removeRecipient(matching: recipient) }
+                try Vault.modify(at: keys.vaultPath, unlock: keys.unlocker()) {
+                    try $0.removeRecipient(matching: recipient)
+                }
                 print("removed \(recipient) and rotated the data key")
             }
         }
@@ -204,7 +211,9 @@ struct VaultRecipients: ParsableCommand {
 struct VaultMergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
-        abstract: "git merge driver: merge two vault versions entry by entry (installed by `hush hook install merge-driver`).",
+        abstract:
+            "git merge driver: merge two vault versions entry by entry "
+            + "(installed by `hush hook install merge-driver`).",
         discussion: "Writes the result to OURS. Exits 0 on a clean merge, 1 on conflicts or when no key can open "
             + "the vault, so git reports a conflict.")
 
@@ -217,11 +226,13 @@ struct VaultMergeCommand: ParsableCommand {
         do {
             let outcome = try VaultMerge.merge(base: base, ours: ours, theirs: theirs, unlock: keys.unlocker())
             if !outcome.takenFromTheirs.isEmpty {
-                printError("hush: vault merge took from the other side: \(outcome.takenFromTheirs.joined(separator: ", "))")
+                printError(
+                    "hush: vault merge took from the other side: \(outcome.takenFromTheirs.joined(separator: ", "))")
             }
             if outcome.recipientsChanged { printError("hush: vault merge combined recipient changes from both sides") }
             if !outcome.conflicts.isEmpty {
-                printError("hush: vault merge CONFLICT: " + VaultError.mergeConflict(names: outcome.conflicts).description)
+                printError(
+                    "hush: vault merge CONFLICT: " + VaultError.mergeConflict(names: outcome.conflicts).description)
                 printError(
                     "hush: the merged vault keeps our version of these entries. Set the right value with "
                         + "`hush vault set NAME`, then `git add` the vault to finish the merge.")

@@ -24,7 +24,8 @@ struct VaultKeyOptions: ParsableArguments {
     var passphraseFile: String?
 
     var vaultPath: String {
-        vault ?? ProcessInfo.processInfo.environment["HUSH_VAULT"].flatMap { $0.isEmpty ? nil : $0 } ?? Vault.defaultPath
+        vault ?? ProcessInfo.processInfo.environment["HUSH_VAULT"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? Vault.defaultPath
     }
 
     /// The identity file to use: --identity, $HUSH_IDENTITY, or the default path if it exists.
@@ -120,7 +121,9 @@ func runVault(_ body: () throws -> Void) throws {
 func warnIfRolledBack(_ vault: Vault) {
     if case .rolledBack(let lastSeen) = vault.rollbackStatus {
         printError(
-            "hush: warning: " + VaultError.rollbackDetected(path: vault.path, found: vault.generation, lastSeen: lastSeen).description)
+            "hush: warning: "
+                + VaultError.rollbackDetected(path: vault.path, found: vault.generation, lastSeen: lastSeen).description
+        )
     }
 }
 

@@ -1,3 +1,5 @@
+import COpenSSL
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import COpenSSL
 
 /// Key derivation through OpenSSL's EVP_KDF interface (HKDF) and EVP_PBE_scrypt.
 public enum KDF {
@@ -25,10 +26,12 @@ public enum KDF {
             saltBytes.withUnsafeMutableBytes { saltBuffer in
                 infoBytes.withUnsafeMutableBytes { infoBuffer -> Int32 in
                     // OSSL_PARAM keeps pointers to its names and values, so every C string must outlive the call.
-                    let names: [UnsafeMutablePointer<CChar>] = ["digest", "key", "salt", "info"].map { (name: String) in strdup(name)! }
+                    let names: [UnsafeMutablePointer<CChar>] = ["digest", "key", "salt", "info"].map { (name: String) in
+                        strdup(name)!
+                    }
                     let digestName = strdup("SHA256")!
                     defer {
-                        names.forEach { free($0) }
+                        for name in names { free(name) }
                         free(digestName)
                     }
                     var params: [OSSL_PARAM] = []

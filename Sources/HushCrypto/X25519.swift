@@ -61,7 +61,7 @@ public enum Ed25519Conversion {
         defer { BN_CTX_free(ctx) }
         let p = BN_new(), y = BN_new(), one = BN_new(), numerator = BN_new(), denominator = BN_new()
         let u = BN_new()
-        defer { [p, y, one, numerator, denominator, u].forEach { BN_free($0) } }
+        defer { for number in [p, y, one, numerator, denominator, u] { BN_free(number) } }
         // p = 2^255 - 19
         guard BN_set_word(one, 1) == 1, BN_lshift(p, one, 255) == 1, BN_sub_word(p, 19) == 1,
             BN_lebin2bn(yBytes, 32, y) != nil

@@ -47,13 +47,17 @@ enum AtomicFile {
         let directory = url.deletingLastPathComponent().path
         var template = Array("\(directory)/.\(url.lastPathComponent).tmp-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw VaultError.io(path: directory, operation: "creating a temporary file in", message: errorText()) }
+        guard fd >= 0 else {
+            throw VaultError.io(path: directory, operation: "creating a temporary file in", message: errorText())
+        }
         let tempPath = String(cString: template)
         var renamed = false
         defer { if !renamed { unlink(tempPath) } }
         do {
             defer { close(fd) }
-            guard fchmod(fd, mode) == 0 else { throw VaultError.io(path: tempPath, operation: "chmod", message: errorText()) }
+            guard fchmod(fd, mode) == 0 else {
+                throw VaultError.io(path: tempPath, operation: "chmod", message: errorText())
+            }
             var offset = 0
             while offset < bytes.count {
                 let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -66,7 +70,9 @@ enum AtomicFile {
             guard fsync(fd) == 0 else { throw VaultError.io(path: tempPath, operation: "fsync", message: errorText()) }
         }
         crashPoint("after-temp-write")
-        guard rename(tempPath, path) == 0 else { throw VaultError.io(path: path, operation: "renaming onto", message: errorText()) }
+        guard rename(tempPath, path) == 0 else {
+            throw VaultError.io(path: path, operation: "renaming onto", message: errorText())
+        }
         renamed = true
         crashPoint("after-rename")
         let dirFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -84,7 +90,9 @@ final class FileLock {
     /// Blocks until the lock on `path` is held. The lock file is created 0600 if needed.
     init(path: String) throws {
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw VaultError.io(path: path, operation: "opening lock file", message: AtomicFile.errorText()) }
+        guard fd >= 0 else {
+            throw VaultError.io(path: path, operation: "opening lock file", message: AtomicFile.errorText())
+        }
         while flock(fd, LOCK_EX) != 0 {
             if errno == EINTR { continue }
             let message = AtomicFile.errorText()

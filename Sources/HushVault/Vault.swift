@@ -49,7 +49,8 @@ public final class Vault {
     }
 
     static func subkeys(_ dataKey: SecretBytes) throws -> (value: SecretBytes, mac: SecretBytes) {
-        let value = try KDF.hkdfSHA256(ikm: dataKey.bytes, salt: [], info: Array("hush-vault/v1 value".utf8), length: 32)
+        let value = try KDF.hkdfSHA256(
+            ikm: dataKey.bytes, salt: [], info: Array("hush-vault/v1 value".utf8), length: 32)
         let mac = try KDF.hkdfSHA256(ikm: dataKey.bytes, salt: [], info: Array("hush-vault/v1 mac".utf8), length: 32)
         return (SecretBytes(value), SecretBytes(mac))
     }
@@ -171,7 +172,8 @@ public final class Vault {
             do {
                 let key = try AgeFile.decrypt(file, identities: identities)
                 guard key.count == 32 else {
-                    throw VaultError.envelopeDamaged(recipient: record.recipient, reason: "the data key has the wrong size")
+                    throw VaultError.envelopeDamaged(
+                        recipient: record.recipient, reason: "the data key has the wrong size")
                 }
                 return SecretBytes(key)
             } catch AgeError.noIdentityMatched {
@@ -241,7 +243,8 @@ public final class Vault {
 
     private func seal(_ value: [UInt8], name: String) throws -> String {
         let nonce = SecureRandom.bytes(AEAD.nonceLength)
-        let sealed = try AEAD.seal(.aes256GCM, key: valueKey.bytes, nonce: nonce, plaintext: value, aad: associatedData(name))
+        let sealed = try AEAD.seal(
+            .aes256GCM, key: valueKey.bytes, nonce: nonce, plaintext: value, aad: associatedData(name))
         return Data(nonce + sealed).base64EncodedString()
     }
 
@@ -285,8 +288,11 @@ public final class Vault {
     /// Seals the current data key for one more recipient.
     public func addRecipient(_ recipient: VaultRecipient, label: String = "") throws {
         let text = recipient.description
-        guard !recipientRecords.contains(where: { $0.recipient == text }) else { throw VaultError.recipientExists(text) }
-        let cleanLabel = String(label.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
+        guard !recipientRecords.contains(where: { $0.recipient == text }) else {
+            throw VaultError.recipientExists(text)
+        }
+        let cleanLabel = String(
+            label.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
         recipientRecords.append(.init(recipient: text, label: cleanLabel, envelope: try envelope(for: recipient)))
     }
 
@@ -364,7 +370,9 @@ func hexBytes(_ text: String) -> [UInt8]? {
     out.reserveCapacity(chars.count / 2)
     var index = 0
     while index < chars.count {
-        guard let byte = UInt8(String(decoding: chars[index..<(index + 2)], as: UTF8.self), radix: 16) else { return nil }
+        guard let byte = UInt8(String(decoding: chars[index..<(index + 2)], as: UTF8.self), radix: 16) else {
+            return nil
+        }
         out.append(byte)
         index += 2
     }

@@ -5,7 +5,8 @@ import Foundation
 struct VaultDocument: Equatable {
     static let formatVersion = 1
     static let cipherName = "aes-256-gcm"
-    static let banner = "# Hush vault: sealed secrets, safe to commit. Change it with `hush vault`; format: docs/vault-format.md"
+    static let banner =
+        "# Hush vault: sealed secrets, safe to commit. Change it with `hush vault`; format: docs/vault-format.md"
 
     struct Recipient: Equatable {
         var recipient: String
@@ -63,7 +64,9 @@ struct VaultDocument: Equatable {
     }
 
     /// Parses a vault file. Returns the document, its MAC and the bytes the MAC covers.
-    static func parse(_ bytes: [UInt8], path: String) throws -> (document: VaultDocument, mac: String, macInput: ArraySlice<UInt8>) {
+    static func parse(_ bytes: [UInt8], path: String) throws -> (
+        document: VaultDocument, mac: String, macInput: ArraySlice<UInt8>
+    ) {
         var parser = LineParser(bytes: bytes, path: path)
         return try parser.parseDocument()
     }
@@ -216,7 +219,8 @@ private struct LineParser {
             while let line = peekLine(), line.starts(with: Array("  - ".utf8)) {
                 let name = try field("  - name: ")
                 guard Vault.isValidName(name) else { throw fail("invalid entry name") }
-                if let previous = entries.last, !(Array(previous.name.utf8).lexicographicallyPrecedes(Array(name.utf8))) {
+                if let previous = entries.last, !(Array(previous.name.utf8).lexicographicallyPrecedes(Array(name.utf8)))
+                {
                     throw fail("entries are not in order or repeat a name")
                 }
                 let created = try field("    created: ")

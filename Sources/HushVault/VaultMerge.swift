@@ -31,7 +31,9 @@ public enum VaultMerge {
     /// `oursPath`, even when there are conflicts (which keep our version and are listed in the outcome).
     ///
     /// - Throws: `VaultError.noMatchingKey` and friends when a side cannot be opened; nothing is written then.
-    public static func merge(base basePath: String, ours oursPath: String, theirs theirsPath: String, unlock: VaultUnlocker)
+    public static func merge(
+        base basePath: String, ours oursPath: String, theirs theirsPath: String, unlock: VaultUnlocker
+    )
         throws -> Outcome
     {
         let ours = try Vault.load(bytes: AtomicFile.readFile(oursPath), path: oursPath, unlock: unlock)
@@ -48,7 +50,9 @@ public enum VaultMerge {
         }
         let o = try snapshot(ours), t = try snapshot(theirs), b = try base.map(snapshot) ?? [:]
         var outcome = Outcome(conflicts: [], takenFromTheirs: [], recipientsChanged: false)
-        let names = Set(o.keys).union(t.keys).union(b.keys).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        let names = Set(o.keys).union(t.keys).union(b.keys).sorted {
+            Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8))
+        }
         for name in names {
             let (bv, ov, tv) = (b[name], o[name], t[name])
             if ov == tv || tv == bv { continue }  // same on both sides, or only we changed it

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Who can open a vault: an age X25519 key, an SSH Ed25519 key, or a passphrase.
 public enum VaultRecipient: Equatable, CustomStringConvertible {
     case x25519(AgeX25519Recipient)
@@ -72,5 +74,3 @@ public struct VaultEntryMetadata: Equatable {
         self.source = source
     }
 }
-
-import Foundation

@@ -38,7 +38,8 @@ public final class VaultUnlocker {
 
     /// An unlocker with a fixed passphrase.
     public static func passphrase(_ passphrase: String, scryptLogN: Int? = nil) -> VaultUnlocker {
-        VaultUnlocker(passphrase: { Array(passphrase.utf8) }, sourceDescription: "the passphrase", scryptLogN: scryptLogN)
+        VaultUnlocker(
+            passphrase: { Array(passphrase.utf8) }, sourceDescription: "the passphrase", scryptLogN: scryptLogN)
     }
 
     /// An unlocker with the identities in an identity file (age format or OpenSSH Ed25519).

@@ -72,7 +72,8 @@ final class AgeInteropTests: XCTestCase {
         let (age, _) = try requireAge()
         guard let sshKeygen = which("ssh-keygen") else { throw XCTSkip("ssh-keygen is not installed") }
         let sshKey = dir.appendingPathComponent("id_ed25519").path
-        XCTAssertEqual(try runProcess(sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-C", "dev@example", "-f", sshKey]).status, 0)
+        XCTAssertEqual(
+            try runProcess(sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-C", "dev@example", "-f", sshKey]).status, 0)
         let publicLine = try String(contentsOfFile: sshKey + ".pub", encoding: .utf8)
         let recipient = try AgeKeys.recipient(from: publicLine)
         let payload = SecureRandom.bytes(32)
@@ -85,7 +86,8 @@ final class AgeInteropTests: XCTestCase {
         XCTAssertEqual(try AgeFile.decrypt(file, identities: identity), payload)
 
         // Passphrase: age reads it from a terminal only, so drive it through a pseudo-terminal.
-        let scrypted = try AgeFile.encrypt(payload, to: [AgeScryptRecipient(passphrase: bytes("correct horse"), logN: 12)])
+        let scrypted = try AgeFile.encrypt(
+            payload, to: [AgeScryptRecipient(passphrase: bytes("correct horse"), logN: 12)])
         let input = dir.appendingPathComponent("pass.age")
         try Data(scrypted).write(to: input)
         let output = dir.appendingPathComponent("pass.out")
@@ -165,7 +167,9 @@ final class AgeInteropTests: XCTestCase {
             sys.stderr.write(out.decode(errors="replace"))
             sys.exit(os.waitstatus_to_exitcode(status))
             """
-        let json = { (value: [String]) in String(decoding: try! JSONSerialization.data(withJSONObject: value), as: UTF8.self) }
+        let json = { (value: [String]) in
+            String(decoding: try! JSONSerialization.data(withJSONObject: value), as: UTF8.self)
+        }
         let result = try runProcess(python, ["-c", script, json(command), json(answers)])
         XCTAssertEqual(result.status, 0, "terminal run failed: \(result.stderr)")
     }

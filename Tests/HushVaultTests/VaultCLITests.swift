@@ -95,11 +95,13 @@ final class VaultCLITests: XCTestCase {
     func testCrashAtAnyPointLeavesOldOrNewStore() throws {
         try initVault()
         let old = try Data(contentsOf: URL(fileURLWithPath: vaultPath))
-        let crashed = try hush(["vault", "set", "CRASH1"], input: "v", extra: ["HUSH_TEST_CRASH_POINT": "after-temp-write"])
+        let crashed = try hush(
+            ["vault", "set", "CRASH1"], input: "v", extra: ["HUSH_TEST_CRASH_POINT": "after-temp-write"])
         XCTAssertEqual(crashed.status, 86)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: vaultPath)), old, "before the rename: the old store")
         XCTAssertEqual(try hush(["vault", "verify"]).status, 0)
-        let renamed = try hush(["vault", "set", "CRASH2"], input: "v", extra: ["HUSH_TEST_CRASH_POINT": "after-rename"])
+        let renamed = try hush(
+            ["vault", "set", "CRASH2"], input: "v", extra: ["HUSH_TEST_CRASH_POINT": "after-rename"])
         XCTAssertEqual(renamed.status, 86)
         XCTAssertEqual(try hush(["vault", "verify"]).status, 0, "after the rename: the new store, complete")
         XCTAssertEqual(try hush(["vault", "list"]).stdoutText, "CRASH2\nDB_PASSWORD\n")
@@ -161,7 +163,8 @@ final class VaultCLITests: XCTestCase {
         try initVault()
         guard let sshKeygen = which("ssh-keygen") else { throw XCTSkip("ssh-keygen is not installed") }
         let key = dir.appendingPathComponent("id_ed25519").path
-        XCTAssertEqual(try runProcess(sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-C", "bob@laptop", "-f", key]).status, 0)
+        XCTAssertEqual(
+            try runProcess(sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-C", "bob@laptop", "-f", key]).status, 0)
         XCTAssertEqual(try hush(["vault", "recipients", "add", key + ".pub"]).status, 0)
         let list = try hush(["vault", "recipients", "list"]).stdoutText
         XCTAssertTrue(list.contains("ssh-ed25519 ") && list.contains("# bob@laptop"), list)
@@ -178,7 +181,8 @@ final class VaultCLITests: XCTestCase {
         else { throw XCTSkip("python3 with cryptography is not installed") }
         try initVault()
         XCTAssertEqual(try hush(["vault", "set", "ÜNICODE_not_allowed"], input: "x").status, 1)
-        XCTAssertEqual(try hush(["vault", "set", "app/api.key"], input: "s3cr\"et\n with newline", extra: [:]).status, 0)
+        XCTAssertEqual(
+            try hush(["vault", "set", "app/api.key"], input: "s3cr\"et\n with newline", extra: [:]).status, 0)
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("interop/vault_open.py").path
         let pyEnv = ["HUSH_PASSPHRASE": "correct horse"]
@@ -198,11 +202,11 @@ final class VaultCLITests: XCTestCase {
         try initVault()
         let editor = dir.appendingPathComponent("editor.sh")
         try """
-            #!/bin/sh
-            stat -c %a "$1" > \(dir.path)/mode
-            echo "$1" > \(dir.path)/where
-            printf '{"DB_PASSWORD": "changed", "NEW_ONE": "fresh"}' > "$1"
-            """.write(to: editor, atomically: true, encoding: .utf8)
+        #!/bin/sh
+        stat -c %a "$1" > \(dir.path)/mode
+        echo "$1" > \(dir.path)/where
+        printf '{"DB_PASSWORD": "changed", "NEW_ONE": "fresh"}' > "$1"
+        """.write(to: editor, atomically: true, encoding: .utf8)
         chmod(editor.path, 0o755)
         let result = try hush(["vault", "edit"], extra: ["EDITOR": editor.path, "VISUAL": ""])
         XCTAssertEqual(result.status, 0, result.stderr)

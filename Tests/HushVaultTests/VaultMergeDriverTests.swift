@@ -30,11 +30,16 @@ final class VaultMergeDriverTests: XCTestCase {
     }
 
     func setUpRepository() throws {
-        XCTAssertEqual(try sh("git init -q -b main . && git config commit.gpgsign false && printf 'state/\\nconfig/\\n' >> .git/info/exclude").status, 0)
+        XCTAssertEqual(
+            try sh(
+                "git init -q -b main . && git config commit.gpgsign false "
+                    + "&& printf 'state/\\nconfig/\\n' >> .git/info/exclude"
+            ).status, 0)
         let install = try sh("\"$HUSH\" hook install merge-driver")
         XCTAssertEqual(install.status, 0, install.stderr)
-        XCTAssertTrue(try String(contentsOf: dir.appendingPathComponent(".gitattributes"), encoding: .utf8)
-            .contains(".hush/vault.yaml merge=hush-vault"))
+        XCTAssertTrue(
+            try String(contentsOf: dir.appendingPathComponent(".gitattributes"), encoding: .utf8)
+                .contains(".hush/vault.yaml merge=hush-vault"))
         XCTAssertTrue(try sh("git config merge.hush-vault.driver").stdoutText.contains("vault merge %O %A %B"))
         XCTAssertEqual(try sh("\"$HUSH\" vault init --passphrase").status, 0)
         XCTAssertEqual(try sh("\"$HUSH\" vault set SHARED", input: "base").status, 0)

@@ -189,7 +189,9 @@ final class VaultTests: XCTestCase {
         let oldKey = before.dataKey.bytes
         let oldSealed = before.entries["DB_PASSWORD"]!.value
 
-        try Vault.modify(at: path, unlock: VaultUnlocker(identities: [alice], passphrase: { bytes("pass phrase") }, scryptLogN: 8)) {
+        try Vault.modify(
+            at: path, unlock: VaultUnlocker(identities: [alice], passphrase: { bytes("pass phrase") }, scryptLogN: 8)
+        ) {
             try $0.removeRecipient(matching: "bob")
         }
         XCTAssertThrowsError(try Vault.open(at: path, unlock: VaultUnlocker(identities: [bob]))) {
@@ -209,10 +211,12 @@ final class VaultTests: XCTestCase {
                 aad: after.associatedData("DB_PASSWORD")))
         // The passphrase envelope was rewrapped too.
         XCTAssertEqual(try Vault.open(at: path, unlock: passphrase()).value(for: "API_TOKEN"), bytes("tok_123"))
-        XCTAssertThrowsError(try Vault.modify(at: path, unlock: passphrase()) { vault in
-            try vault.removeRecipient(matching: "alice")
-            try vault.removeRecipient(matching: "passphrase")
-        }) { XCTAssertEqual($0 as? VaultError, .lastRecipient) }
+        XCTAssertThrowsError(
+            try Vault.modify(at: path, unlock: passphrase()) { vault in
+                try vault.removeRecipient(matching: "alice")
+                try vault.removeRecipient(matching: "passphrase")
+            }
+        ) { XCTAssertEqual($0 as? VaultError, .lastRecipient) }
     }
 
     func testStaleSaveIsRefused() throws {

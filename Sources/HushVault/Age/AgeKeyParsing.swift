@@ -32,7 +32,9 @@ public enum AgeKeys {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.hasPrefix("age1") { return try AgeX25519Recipient(string: trimmed) }
         if trimmed.hasPrefix("ssh-ed25519 ") { return try AgeSSHEd25519Recipient(string: trimmed) }
-        if trimmed.hasPrefix("ssh-rsa ") { throw AgeError.invalidKey("ssh-rsa recipients are not supported; use ssh-ed25519") }
+        if trimmed.hasPrefix("ssh-rsa ") {
+            throw AgeError.invalidKey("ssh-rsa recipients are not supported; use ssh-ed25519")
+        }
         throw AgeError.invalidKey("expected an age1… or ssh-ed25519 recipient")
     }
 
@@ -71,7 +73,9 @@ public enum AgeKeys {
         defer { SecureMemory.cleanse(&secret) }
         guard cipher == Array("none".utf8), kdf == Array("none".utf8) else {
             throw AgeError.invalidKey(
-                "passphrase-protected SSH keys are not supported; decrypt a copy with ssh-keygen -p, or use an age identity")
+                "passphrase-protected SSH keys are not supported; decrypt a copy with ssh-keygen -p, "
+                    + "or use an age identity"
+            )
         }
         var inner = SSHReader(secret)
         guard let check1 = inner.uint32(), let check2 = inner.uint32(), check1 == check2,

@@ -45,7 +45,9 @@ public struct AgeX25519Recipient: AgeRecipient, Equatable {
         defer { SecureMemory.cleanse(&shared) }
         var wrapKey = try KDF.hkdfSHA256(ikm: shared, salt: share + publicKey, info: x25519Label, length: 32)
         defer { SecureMemory.cleanse(&wrapKey) }
-        return [AgeStanza(type: "X25519", args: [Base64.encodeRaw(share)], body: try sealFileKey(fileKey, wrapKey: wrapKey))]
+        return [
+            AgeStanza(type: "X25519", args: [Base64.encodeRaw(share)], body: try sealFileKey(fileKey, wrapKey: wrapKey))
+        ]
     }
 }
 
@@ -62,7 +64,9 @@ public final class AgeX25519Identity: AgeIdentity {
     }
 
     /// A fresh random identity.
-    public static func generate() throws -> AgeX25519Identity { try AgeX25519Identity(privateKey: SecureRandom.bytes(32)) }
+    public static func generate() throws -> AgeX25519Identity {
+        try AgeX25519Identity(privateKey: SecureRandom.bytes(32))
+    }
 
     /// Parses an `AGE-SECRET-KEY-1…` Bech32 string.
     public convenience init(string: String) throws {

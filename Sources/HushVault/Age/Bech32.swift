@@ -48,7 +48,8 @@ enum Bech32 {
         let values = convert(data, from: 8, to: 5, pad: true)!
         let mod = polymod(expand(hrpBytes) + values + [0, 0, 0, 0, 0, 0]) ^ 1
         let checksum = (0..<6).map { UInt8((mod >> UInt32(5 * (5 - $0))) & 31) }
-        return String(decoding: hrpBytes + [UInt8(ascii: "1")] + (values + checksum).map { charset[Int($0)] }, as: UTF8.self)
+        return String(
+            decoding: hrpBytes + [UInt8(ascii: "1")] + (values + checksum).map { charset[Int($0)] }, as: UTF8.self)
     }
 
     /// Decodes a Bech32 string, returning the lower-case human-readable part and the data bytes.
