@@ -70,6 +70,7 @@ let package = Package(
         .testTarget(
             name: "HushScanTests", dependencies: ["HushScan", "HushSources", "HushRules", "HushMatcher", "HushCrypto"]),
         .testTarget(name: "HushCLITests", dependencies: ["HushCLI"]),
+        .testTarget(name: "HushVaultTests", dependencies: ["HushVault", "HushCrypto", "HushCLI"]),
     ],
     swiftLanguageModes: [.v5]
 )

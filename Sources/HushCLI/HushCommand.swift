@@ -7,7 +7,10 @@ public struct HushCommand: ParsableCommand {
         commandName: "hush",
         abstract: "Find credentials in repositories and move them into a sealed store.",
         version: HushVersion.current,
-        subcommands: [ScanCommand.self, BaselineCommand.self, RulesCommand.self]
+        subcommands: [
+            ScanCommand.self, BaselineCommand.self, RulesCommand.self, VaultCommand.self, KeygenCommand.self,
+            HookCommand.self,
+        ]
     )
 
     public init() {}

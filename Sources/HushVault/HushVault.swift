@@ -1,2 +1,0 @@
-/// The sealed secret store.
-public enum HushVault {}
