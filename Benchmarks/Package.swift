@@ -1,5 +1,10 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
+
+// SwiftPM names a path dependency after its folder, which differs between clones
+// (`hush`, `main`, a CI checkout): derive it from where this manifest lives.
+let hush = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
 
 // Benchmarks live in their own package so that `swift test` in the main package
 // never compiles the benchmark toolchain. Run: `cd Benchmarks && swift package benchmark`.
@@ -15,9 +20,9 @@ let package = Package(
             name: "MatcherBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "HushScan", package: "Hush"),
-                .product(name: "HushMatcher", package: "Hush"),
-                .product(name: "HushRules", package: "Hush"),
+                .product(name: "HushScan", package: hush),
+                .product(name: "HushMatcher", package: hush),
+                .product(name: "HushRules", package: hush),
             ],
             path: "Benchmarks/MatcherBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

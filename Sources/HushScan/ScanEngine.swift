@@ -97,7 +97,7 @@ public final class ScanEngine: @unchecked Sendable {
 
     /// Findings in the bytes as they are, without decoding.
     func plainFindings(in buffer: UnsafeBufferPointer<UInt8>, path: String, scratch: Matcher.Scratch) -> [Finding] {
-        let candidates = matcher.scan(buffer, scratch: scratch) { self.refine($0, in: buffer) }
+        let candidates = matcher.scan(buffer, scratch: scratch) { self.refine($0, in: buffer, path: path) }
         guard !candidates.isEmpty else { return [] }
         var lines = LineIndex(buffer)
         var results: [Finding] = []
@@ -127,14 +127,17 @@ public final class ScanEngine: @unchecked Sendable {
 
     /// Drops placeholders and allowlisted secrets, and runs the value
     /// classifier for rules that ask for it.
-    func refine(_ candidate: Candidate, in buffer: UnsafeBufferPointer<UInt8>) -> Candidate? {
+    func refine(_ candidate: Candidate, in buffer: UnsafeBufferPointer<UInt8>, path: String) -> Candidate? {
         let rule = matcher.rules[candidate.ruleIndex]
         let secret = text(buffer, candidate.secret)
         var refined = candidate
         if let classifier = rule.classifier {
             let key = candidate.key.map { text(buffer, $0) }
             let kind: KeyName.Kind? = classifier == "password" ? .password : nil
-            guard case .secret(let value, let encoding) = ValueClassifier.judge(value: secret, key: key, kind: kind)
+            let form = valueForm(of: candidate.secret, in: buffer, path: path)
+            guard
+                case .secret(let value, let encoding) = ValueClassifier.judge(
+                    value: secret, key: key, kind: kind, form: form)
             else {
                 return nil
             }
@@ -148,6 +151,36 @@ public final class ScanEngine: @unchecked Sendable {
         if allowlist.allowsSecret(refined.decoded ?? secret) { return nil }
         return refined
     }
+
+    /// Whether the value at `range` is quoted, bare in configuration, or bare
+    /// in program source (judged by the file's extension).
+    func valueForm(of range: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>, path: String) -> ValueClassifier.Form {
+        if range.lowerBound > 0, [34, 39, 96].contains(buffer[range.lowerBound - 1]) { return .quoted }
+        let name = path.split(separator: "/").last ?? ""
+        guard let dot = name.lastIndex(of: "."),
+            Self.codeExtensions.contains(name[name.index(after: dot)...].lowercased())
+        else { return .bare }
+        return isInComment(range.lowerBound, in: buffer) ? .bare : .bareInCode
+    }
+
+    /// Whether a line comment (`#`, `//`, `--`, `;`, or a `*` block line) starts
+    /// before `offset` on its line: commented-out configuration is literal.
+    func isInComment(_ offset: Int, in buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        var start = offset
+        while start > 0, buffer[start - 1] != 10, offset - start < 4096 { start -= 1 }
+        let prefix = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<offset]), as: UTF8.self)
+        let trimmed = prefix.drop { $0 == " " || $0 == "\t" }
+        if trimmed.hasPrefix("*") || trimmed.hasPrefix("--") || trimmed.hasPrefix(";") { return true }
+        return prefix.contains("//") || prefix.contains("#") || prefix.contains("/*")
+    }
+
+    /// Programming languages, where a bare value is an expression. Shell and
+    /// configuration formats are not here: a bare value there is a literal.
+    static let codeExtensions: Set<String> = [
+        "c", "h", "cc", "cpp", "hpp", "cxx", "m", "mm", "swift", "java", "kt", "kts", "scala", "groovy", "go", "rs",
+        "js", "jsx", "mjs", "cjs", "ts", "tsx", "py", "rb", "php", "cs", "fs", "vb", "dart", "lua", "pl", "r", "jl",
+        "ex", "exs", "erl", "clj", "hs", "ml", "vue", "svelte",
+    ]
 
     private func text(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
         String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)

@@ -13,13 +13,29 @@ public enum ValueClassifier {
         case notSecret(String)
     }
 
+    /// How a value was written where it was found.
+    public enum Form: Sendable {
+        /// Inside quotes: a literal.
+        case quoted
+        /// Bare, in a configuration format (`.env`, YAML, properties, ...).
+        case bare
+        /// Bare, in program source: an expression, never a literal secret.
+        case bareInCode
+    }
+
     /// Judges `rawValue`, assigned to `key` (nil when the rule captured no
     /// key); `kind` overrides what the key says (rules that know the value is
     /// a password, such as SQL `PASSWORD '…'`).
-    public static func judge(value rawValue: String, key: String?, kind knownKind: KeyName.Kind? = nil) -> Verdict {
+    public static func judge(
+        value rawValue: String, key: String?, kind knownKind: KeyName.Kind? = nil, form: Form = .bare
+    ) -> Verdict {
         let value = unquote(rawValue)
         let kind = knownKind ?? key.map { KeyName($0).kind } ?? .token
         guard let kind else { return .notSecret("key does not name a secret") }
+        if form == .bareInCode { return .notSecret("unquoted value in source code: an expression") }
+        if form != .quoted, let first = value.first, "({".contains(first) || isCall(value) {
+            return .notSecret("code or structure")
+        }
         if let reason = rejection(value) { return .notSecret(reason) }
         if let decoded = decodedBase64Text(value) {
             // Base64 of text: judge the text (a Kubernetes Secret's `data:`).
@@ -94,7 +110,7 @@ public enum ValueClassifier {
     /// `lower_snake`, `kebab-case`, `dotted.names` or `CamelCase` made only of
     /// letters: names of things, not secrets.
     static func isIdentifier(_ value: String) -> Bool {
-        let parts = value.split(whereSeparator: { "-_./:".contains($0) })
+        let parts = value.split(whereSeparator: { "-_./: ".contains($0) })
         guard parts.allSatisfy({ $0.allSatisfy(\.isLetter) }) else { return false }
         if parts.count > 1 { return true }
         // One word: camel case like `DatabasePassword` or `myAppSecret`.
@@ -125,6 +141,14 @@ public enum ValueClassifier {
                 return part.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
             } && value.contains(where: { $0.isLowercase })
     }
+
+    /// `name(` with no white space: a call (only judged for bare values, since
+    /// quoted random secrets may contain it).
+    static func isCall(_ value: String) -> Bool {
+        !value.contains(where: \.isWhitespace) && !callPrefix.matches(in: value).isEmpty
+    }
+
+    static let callPrefix = try! PCRE2Regex(#"^[A-Za-z_][A-Za-z0-9_.:>-]{2,80}\("#)
 
     static let codeExpression = try! PCRE2Regex(
         #"^([A-Za-z_$][A-Za-z0-9_.:$>-]{0,120}(?:\((?:.*\))?|\[(?:.*\])?))$"#)

@@ -76,4 +76,21 @@ final class ScanEngineTests: XCTestCase {
         XCTAssertEqual(try scan("password=hunter22x\n", engine: allowing).count, 0)
         XCTAssertEqual(try scan("password=Vq7mT2pxR9\n", engine: allowing).count, 1)
     }
+
+    func testGenericValuesInSourceCodeMustBeLiterals() throws {
+        let rules = try RuleSet([
+            Rule(
+                id: "generic", description: "g",
+                regex: #"(?<key>[A-Za-z_]*password)[ \t]*=[ \t]*(?:"([^"]+)"|([^\s;]+))"#, classifier: "config-value",
+                provider: "x")
+        ])
+        let engine = ScanEngine(matcher: try Matcher(rules: rules, cache: nil), fingerprinter: Fingerprinter(key: [1]))
+        func found(_ text: String, _ path: String) -> [String] {
+            engine.findings(in: Array(text.utf8), path: path, scratch: engine.makeScratch()).map(\.secret)
+        }
+        XCTAssertEqual(found("db_password = lookupSecretValue;\n", "main.c"), [])
+        XCTAssertEqual(found("db_password = \"Vq7mT2pxR9k\";\n", "main.c"), ["Vq7mT2pxR9k"])
+        XCTAssertEqual(found("// db_password = Vq7mT2pxR9k\n", "main.go"), ["Vq7mT2pxR9k"], "commented-out config")
+        XCTAssertEqual(found("db_password = Vq7mT2pxR9k\n", "app.properties"), ["Vq7mT2pxR9k"])
+    }
 }

@@ -2,8 +2,8 @@ import HushScan
 import XCTest
 
 final class ValueClassifierTests: XCTestCase {
-    func isSecret(_ value: String, key: String? = "password") -> Bool {
-        if case .secret = ValueClassifier.judge(value: value, key: key) { return true }
+    func isSecret(_ value: String, key: String? = "password", form: ValueClassifier.Form = .bare) -> Bool {
+        if case .secret = ValueClassifier.judge(value: value, key: key, form: form) { return true }
         return false
     }
 
@@ -52,5 +52,14 @@ final class ValueClassifierTests: XCTestCase {
     func testTokensWithBadChecksumsAreRejected() {
         XCTAssertTrue(isSecret("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", key: "token"))
         XCTAssertFalse(isSecret("ghp_oe3nflC7dNYXxIzGXSYBj2EeXqDuZM0EE8xZ", key: "token"))
+    }
+
+    func testBareValuesInSourceCodeAreExpressions() {
+        XCTAssertFalse(isSecret("Vq7mT2pxR9k", form: .bareInCode))
+        XCTAssertTrue(isSecret("Vq7mT2pxR9k", form: .quoted))
+        XCTAssertFalse(isSecret("(LPVOID)password"))
+        XCTAssertFalse(isSecret("xmlSecCryptoAppKeyLoad(key_file"))
+        XCTAssertTrue(isSecret("e91cm1z(1-)bnik(%nla8090+4+fs!b9k4h", key: "webhook_secret", form: .quoted))
+        XCTAssertFalse(isSecret("top secret"), "plain words")
     }
 }
