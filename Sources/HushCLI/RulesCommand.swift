@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HushMatcher
 import HushRules
 import HushScan
 
@@ -8,7 +9,7 @@ struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
         abstract: "List, test and explain detection rules.",
-        subcommands: [List.self, Test.self, Explain.self],
+        subcommands: [List.self, Test.self, Explain.self, Profile.self],
         defaultSubcommand: List.self
     )
 
@@ -78,6 +79,44 @@ struct RulesCommand: ParsableCommand {
             if let remediation = rule.remediation { print("remediation: \(remediation)") }
             for reference in rule.references { print("reference:   \(reference)") }
             print("examples:    \(rule.examples.count), negative examples: \(rule.negativeExamples.count)")
+        }
+    }
+}
+
+extension RulesCommand {
+    /// `hush rules profile PATH`: which rules cost the most on some input.
+    struct Profile: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show, per rule, prefilter hits and confirmation time on a file (for rule authors).")
+
+        @Argument(help: "A file to scan.")
+        var file: String
+
+        @Option(help: "How many rules to show.")
+        var top: Int = 15
+
+        func run() throws {
+            let engine = try EngineLoader.engine(root: file)
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+            let scratch = engine.makeScratch()
+            scratch.profile = RuleProfile(ruleCount: engine.matcher.rules.count)
+            let started = Date()
+            let findings = engine.findings(in: bytes, path: file, scratch: scratch)
+            let seconds = Date().timeIntervalSince(started)
+            guard let profile = scratch.profile else { return }
+            print(
+                String(
+                    format: "%d bytes in %.3fs (%.1f MB/s), %d findings", bytes.count, seconds,
+                    Double(bytes.count) / seconds / 1e6, findings.count))
+            print("rule                                      hits   windows   confirm ms")
+            let order = profile.nanoseconds.indices.sorted { profile.nanoseconds[$0] > profile.nanoseconds[$1] }
+            for index in order.prefix(top) where profile.hits[index] > 0 {
+                let id = engine.matcher.rules[index].id.padding(toLength: 38, withPad: " ", startingAt: 0)
+                print(
+                    String(
+                        format: "%@ %9d %9d %12.1f", id, profile.hits[index], profile.confirmations[index],
+                        Double(profile.nanoseconds[index]) / 1e6))
+            }
         }
     }
 }

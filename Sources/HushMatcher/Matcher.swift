@@ -36,6 +36,8 @@ public final class Matcher: @unchecked Sendable {
     public final class Scratch {
         let vectorscan: VectorscanDatabase.Scratch
         let pcre: PCRE2Regex.Scratch
+        /// Per-rule counters, when profiling (`hush rules profile`).
+        public var profile: RuleProfile?
         init(vectorscan: VectorscanDatabase.Scratch, pcre: PCRE2Regex.Scratch) {
             self.vectorscan = vectorscan
             self.pcre = pcre
@@ -62,17 +64,31 @@ public final class Matcher: @unchecked Sendable {
         var seen = Set<CandidateKey>()
         database.scan(UnsafeRawBufferPointer(bytes), scratch: scratch.vectorscan) { id, end in
             let index = Int(id)
+            scratch.profile?.hits[index] += 1
             guard end > coveredUntil[index] else { return true }
+            let started = scratch.profile == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+            defer {
+                if scratch.profile != nil {
+                    scratch.profile!.confirmations[index] += 1
+                    scratch.profile!.nanoseconds[index] += DispatchTime.now().uptimeNanoseconds - started
+                }
+            }
             let compiled = compiledRules[index]
             guard let regex = try? compiled.regex() else { return true }
             let windowStart = max(0, end - compiled.rule.lookbehind)
             let windowEnd = min(bytes.count, end + compiled.rule.lookahead)
-            // A match that ends exactly at the window's end may be cut short;
-            // the later hit at its real end will find it whole.
-            coveredUntil[index] = windowEnd == bytes.count ? Int.max : windowEnd - 1
+            // A rule with its own `prefilter` has anchors: each hit belongs to
+            // the match that starts at or before it, and is confirmed alone.
+            // Otherwise hits may be dense (every position of a long run), and
+            // one window covers all hits up to its end. A match that ends
+            // exactly at the window's end may be cut short; the later hit at
+            // its real end will find it whole.
+            let anchored = compiled.rule.prefilter != nil
+            coveredUntil[index] = anchored ? end : (windowEnd == bytes.count ? Int.max : windowEnd - 1)
             var position = windowStart
             while position <= windowEnd,
-                let match = regex.firstMatch(in: base, end: windowEnd, from: position, scratch: scratch.pcre)
+                let match = regex.firstMatch(in: base, end: windowEnd, from: position, scratch: scratch.pcre),
+                !anchored || match.whole.lowerBound <= end
             {
                 // After a rejected match, look again from its secret: the
                 // text taken as a value may start the real match.
@@ -92,6 +108,7 @@ public final class Matcher: @unchecked Sendable {
                 guard let refined = refine.map({ $0(candidate) }) ?? candidate else { continue }
                 accepted = true
                 found.append(refined)
+                if anchored { coveredUntil[index] = max(coveredUntil[index], match.whole.upperBound) }
             }
             return true
         }
@@ -127,4 +144,20 @@ private struct CandidateKey: Hashable {
     var rule: Int
     var start: Int
     var end: Int
+}
+
+/// Where a matcher spends its time, rule by rule.
+public struct RuleProfile: Sendable {
+    /// Prefilter hits reported by Vectorscan.
+    public var hits: [Int]
+    /// Windows confirmed with PCRE2 (hits not already covered).
+    public var confirmations: [Int]
+    /// Time spent confirming, in nanoseconds.
+    public var nanoseconds: [UInt64]
+
+    public init(ruleCount: Int) {
+        hits = Array(repeating: 0, count: ruleCount)
+        confirmations = Array(repeating: 0, count: ruleCount)
+        nanoseconds = Array(repeating: 0, count: ruleCount)
+    }
 }

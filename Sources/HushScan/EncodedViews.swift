@@ -1,5 +1,3 @@
-import Foundation
-
 /// Decoded forms of encoded text inside a buffer: base64 runs, URL-encoded
 /// and backslash-escaped lines. Secrets hidden in them are found by scanning
 /// the decoded bytes and reported at the encoded text's position.
@@ -30,10 +28,7 @@ enum EncodedViews {
         return views
     }
 
-    private static func isBase64(_ byte: UInt8) -> Bool {
-        (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) || byte == 43
-            || byte == 47 || byte == 45 || byte == 95
-    }
+    private static func isBase64(_ byte: UInt8) -> Bool { base64Table[Int(byte)] < 64 }
 
     static func base64Views(in buffer: UnsafeBufferPointer<UInt8>) -> [EncodedView] {
         var views: [EncodedView] = []
@@ -82,13 +77,46 @@ enum EncodedViews {
         return views
     }
 
+    /// Decodes standard or URL-safe base64 (padding optional); nil when the
+    /// run is hexadecimal (a hash, not base64 text) or when its first bytes
+    /// already decode to something that is not text.
     static func decodeBase64(_ slice: Slice<UnsafeBufferPointer<UInt8>>) -> [UInt8]? {
-        var text = String(decoding: UnsafeBufferPointer(rebasing: slice), as: UTF8.self)
-        text = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        let unpadded = text.trimmingCharacters(in: CharacterSet(charactersIn: "="))
-        let padded = unpadded + String(repeating: "=", count: (4 - unpadded.count % 4) % 4)
-        return Data(base64Encoded: padded).map { [UInt8]($0) }
+        var end = slice.endIndex
+        while end > slice.startIndex, slice[end - 1] == 61 { end -= 1 }
+        let count = end - slice.startIndex
+        guard count % 4 != 1 else { return nil }
+        if slice[slice.startIndex..<end].allSatisfy({ hexValue($0) != nil }) { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(count * 3 / 4)
+        var accumulator: UInt32 = 0
+        var bits = 0
+        var index = slice.startIndex
+        while index < end {
+            let value = base64Table[Int(slice[index])]
+            guard value < 64 else { return nil }
+            accumulator = accumulator << 6 | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+                // Bail out early on binary content: most runs are hashes or blobs.
+                if out.count == 12, !isText(out) { return nil }
+            }
+            index += 1
+        }
+        return out
     }
+
+    /// Value of each byte as a base64 digit (both alphabets), or 255.
+    static let base64Table: [UInt8] = {
+        var table = [UInt8](repeating: 255, count: 256)
+        for (value, byte) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+            table[Int(byte)] = UInt8(value)
+        }
+        table[Int(UInt8(ascii: "-"))] = 62
+        table[Int(UInt8(ascii: "_"))] = 63
+        return table
+    }()
 
     /// Mostly printable ASCII (allowing tabs and line breaks).
     static func isText(_ bytes: [UInt8]) -> Bool {

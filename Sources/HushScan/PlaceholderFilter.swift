@@ -8,7 +8,7 @@ public enum PlaceholderFilter {
         let lower = value.lowercased()
         if isTemplate(value) { return true }
         if lower.hasPrefix("<") && lower.hasSuffix(">") { return true }
-        if placeholderWords.contains(where: { lower.contains($0) }) { return true }
+        if placeholderPattern.matches(lower) { return true }
         if value.count <= 200, hasLongRun(lower) { return true }
         return false
     }
@@ -16,16 +16,18 @@ public enum PlaceholderFilter {
     /// Well-formed templating and variable syntaxes of common tools:
     /// `${NAME}`, `{{ x }}`, `%(name)s`, `$(cmd …)`, `#{x}`, `<%= x %>`, `[[x]]`.
     /// Only well-formed ones count: random secrets often contain `$(` or `%(`.
-    static func isTemplate(_ value: String) -> Bool {
-        templatePatterns.contains { !$0.matches(in: value).isEmpty }
-    }
+    static func isTemplate(_ value: String) -> Bool { templatePattern.matches(value) }
 
-    static let templatePatterns: [PCRE2Regex] = [
+    static let templatePattern = LiteralSet(patterns: templatePatterns)
+
+    static let placeholderPattern = LiteralSet(placeholderWords)
+
+    static let templatePatterns: [String] = [
         #"\$\{[A-Za-z_][^}\s]{0,120}\}"#, #"\{\{.{0,200}\}\}"#, #"%\([A-Za-z_][A-Za-z0-9_]{0,60}\)[sdr]"#,
         #"^\$\([a-z][a-z0-9_-]{1,40}[ )]"#, #"#\{[A-Za-z_][^}]{0,120}\}"#, #"<%.{0,200}%>"#,
         #"\[\[[A-Za-z_ .]{1,120}\]\]"#,
         #"^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$"#, #"^%[A-Za-z_][A-Za-z0-9_]*%$"#, #"^@@[A-Za-z_]+@@$"#,
-    ].map { try! PCRE2Regex($0) }
+    ]
 
     /// Words that mark a value as a stand-in. Random tokens contain none of
     /// these by chance (each has odds below one in a million per position).

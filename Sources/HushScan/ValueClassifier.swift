@@ -52,11 +52,11 @@ public enum ValueClassifier {
         if value.count > 1024 { return "too long" }
         if PlaceholderFilter.isPlaceholder(value) { return "placeholder" }
         let lower = value.lowercased()
-        if fixtureWords.contains(where: { lower.contains($0) }) { return "test fixture" }
-        if referenceMarkers.contains(where: { lower.contains($0) }) { return "reference to a secret elsewhere" }
-        if ciphertextPrefixes.contains(where: { lower.hasPrefix($0) }) { return "encrypted value" }
-        if hashPrefixes.contains(where: { lower.hasPrefix($0) }) { return "hash" }
-        if nonSecretPrefixes.contains(where: { value.hasPrefix($0) }) { return "public or test-mode key" }
+        if fixtureWordsPattern.matches(lower) { return "test fixture" }
+        if referencePattern.matches(lower) { return "reference to a secret elsewhere" }
+        if ciphertextPattern.matches(lower) { return "encrypted value" }
+        if hashPattern.matches(lower) { return "hash" }
+        if nonSecretPattern.matches(value) { return "public or test-mode key" }
         if value.first == "!", value.dropFirst().first?.isLetter == true { return "YAML tag" }
         if hasBadChecksum(value) { return "token with a bad checksum" }
         if literals.contains(lower) { return "literal" }
@@ -205,6 +205,12 @@ public enum ValueClassifier {
         "sha1-", "sha256-", "sha384-", "sha512-", "sha1:", "sha256:", "sha512:", "md5:", "md5-", "$2a$", "$2b$",
         "$2y$", "$argon2", "$6$", "$5$", "$1$", "pbkdf2", "{ssha}", "{sha}", "{bcrypt}", "scrypt:",
     ]
+    static let fixtureWordsPattern = LiteralSet(fixtureWords)
+    static let referencePattern = LiteralSet(referenceMarkers)
+    static let ciphertextPattern = LiteralSet(ciphertextPrefixes, anchored: true)
+    static let hashPattern = LiteralSet(hashPrefixes, anchored: true)
+    static let nonSecretPattern = LiteralSet(nonSecretPrefixes, anchored: true)
+
     static let nonSecretPrefixes = [
         "pk_live_", "pk_test_", "sk_test_", "rk_test_", "pk.eyJ", "ssh-rsa ", "ssh-ed25519 ", "ecdsa-sha2-",
         "-----BEGIN PUBLIC", "-----BEGIN CERTIFICATE", "-----BEGIN PGP PUBLIC",
