@@ -147,6 +147,17 @@ public final class PCRE2Regex: @unchecked Sendable {
 
     static let unset = Int(bitPattern: UInt.max)
 
+    /// `text` with regex metacharacters escaped, to match it literally (in
+    /// PCRE2 and Vectorscan alike).
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            if "\\^$.|?*+()[]{}/-#".contains(character) { out.append("\\") }
+            out.append(character)
+        }
+        return out
+    }
+
     static func message(for code: Int32) -> String {
         var buffer = [UInt8](repeating: 0, count: 256)
         let length = pcre2_get_error_message_8(code, &buffer, buffer.count)

@@ -17,7 +17,7 @@ struct PrefilterPatterns {
         // keywords as literals.
         fallbacks = rules.enumerated().map { index, rule in
             guard !rule.keywords.isEmpty else { return nil }
-            let alternatives = rule.keywords.map(Self.escapeLiteral).joined(separator: "|")
+            let alternatives = rule.keywords.map(PCRE2Regex.escape).joined(separator: "|")
             return VectorscanDatabase.Pattern(
                 expression: "(?:\(alternatives))", id: UInt32(index),
                 flags: VectorscanDatabase.caselessFlags)
@@ -56,14 +56,6 @@ struct PrefilterPatterns {
         }
     }
 
-    static func escapeLiteral(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            if "\\^$.|?*+()[]{}/-".contains(character) { out.append("\\") }
-            out.append(character)
-        }
-        return out
-    }
 }
 
 /// Errors building the matcher.

@@ -8,7 +8,7 @@ struct LiteralSet: @unchecked Sendable {
 
     /// Literal words; `anchored` matches them only at the start.
     init(_ words: [String], anchored: Bool = false) {
-        let alternation = words.map(Self.escape).joined(separator: "|")
+        let alternation = words.map(PCRE2Regex.escape).joined(separator: "|")
         self.init(patterns: [(anchored ? "^" : "") + "(?:\(alternation))"])
     }
 
@@ -26,14 +26,6 @@ struct LiteralSet: @unchecked Sendable {
         }
     }
 
-    static func escape(_ word: String) -> String {
-        var out = ""
-        for character in word {
-            if "\\^$.|?*+()[]{}/-#".contains(character) { out.append("\\") }
-            out.append(character)
-        }
-        return out
-    }
 }
 
 /// Per-thread PCRE2 match state, reused across calls.
