@@ -10,8 +10,9 @@ enum EngineLoader {
     /// `.hush.yaml` lookup.
     static func engine(root: String, configPath: String? = nil, useCache: Bool = true) throws -> ScanEngine {
         let config = try loadConfig(root: root, explicit: configPath)
-        let rules = try config.apply(to: RuleSet.builtIn())
-        let matcher = try Matcher(rules: rules, cache: useCache ? .standard : nil)
+        let cache = useCache ? DatabaseCache.standard : nil
+        let rules = try config.apply(to: RuleSet.builtIn(cacheDirectory: cache?.directory))
+        let matcher = try Matcher(rules: rules, cache: cache)
         let key = FingerprintKey.resolve(root: root)
         return ScanEngine(matcher: matcher, fingerprinter: Fingerprinter(key: key), allowlist: try allowlist(config))
     }

@@ -17,9 +17,35 @@ public struct RuleSet: Sendable {
     }
 
     /// The rules compiled into this binary from `patterns/`.
-    public static func builtIn() throws -> RuleSet {
-        try RuleSet(parseBuiltInFiles())
+    ///
+    /// Parsing YAML is the slowest part of start-up, so the parsed rules are
+    /// kept as JSON in `cacheDirectory` (when given), keyed by a hash of the
+    /// embedded text; an unreadable or stale cache is ignored and rewritten.
+    public static func builtIn(cacheDirectory: URL? = nil) throws -> RuleSet {
+        guard let cacheDirectory else { return try RuleSet(parseBuiltInFiles()) }
+        let file = cacheDirectory.appendingPathComponent("rules-\(builtInSourceHash).json")
+        if let data = FileManager.default.contents(atPath: file.path),
+            let rules = try? JSONDecoder().decode([Rule].self, from: data)
+        {
+            return try RuleSet(rules)
+        }
+        let rules = try parseBuiltInFiles()
+        if let data = try? JSONEncoder().encode(rules) {
+            try? FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
+            try? data.write(to: file, options: .atomic)
+        }
+        return try RuleSet(rules)
     }
+
+    /// FNV-1a (64-bit) of the embedded pattern text: a cache key, not a MAC.
+    static let builtInSourceHash: String = {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in builtInSource.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }()
 
     /// The text of all built-in pattern files, for cache keys.
     public static var builtInSource: String {

@@ -1,3 +1,4 @@
+import Foundation
 import HushRules
 import XCTest
 
@@ -40,5 +41,17 @@ final class RuleSetTests: XCTestCase {
     func testBuiltInRulesLoad() throws {
         let rules = try RuleSet.builtIn()
         XCTAssertNotNil(rules.rule(id: "github-pat-classic"))
+    }
+
+    func testParsedRulesAreCachedAndACorruptCacheIsIgnored() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hush-rules-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let parsed = try RuleSet.builtIn().rules
+        XCTAssertEqual(try RuleSet.builtIn(cacheDirectory: directory).rules, parsed)
+        let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+        XCTAssertEqual(files.count, 1)
+        XCTAssertEqual(try RuleSet.builtIn(cacheDirectory: directory).rules, parsed, "read back from the cache")
+        try Data("{not json".utf8).write(to: files[0])
+        XCTAssertEqual(try RuleSet.builtIn(cacheDirectory: directory).rules, parsed, "corrupt cache ignored")
     }
 }
