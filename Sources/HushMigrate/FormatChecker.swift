@@ -20,16 +20,21 @@ public enum FormatChecker {
     public static func check(_ bytes: [UInt8], as format: ConfigFormat) throws {
         switch format {
         case .yaml:
-            let text = String(decoding: bytes, as: UTF8.self)
-            for _ in try Yams.load_all(yaml: text) {}
+            // Parser.nextRoot throws on a syntax error (load_all's sequence would stop silently).
+            let parser = try Parser(yaml: String(decoding: bytes, as: UTF8.self))
+            while try parser.nextRoot() != nil {}
         case .json:
             _ = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
         case .xml:
             let parser = XMLParser(data: Data(bytes))
-            guard parser.parse() else {
+            let delegate = XMLErrorCollector()
+            parser.delegate = delegate
+            guard parser.parse(), delegate.error == nil else {
                 throw Failure(
-                    line: parser.lineNumber, reason: parser.parserError.map { "\($0)" } ?? "not well-formed XML")
+                    line: parser.lineNumber,
+                    reason: (delegate.error ?? parser.parserError).map { "\($0)" } ?? "not well-formed XML")
             }
+            _ = try XMLDocument(data: Data(bytes), options: [])
         case .env: try checkLines(bytes) { try checkEnvLine($0) }
         case .properties: try checkLines(bytes) { _ in }
         case .ini: try checkLines(bytes) { try checkINILine($0) }
@@ -182,4 +187,10 @@ public enum FormatChecker {
             }
         }
     }
+}
+
+/// Records the first error XMLParser reports.
+final class XMLErrorCollector: NSObject, XMLParserDelegate {
+    var error: Error?
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) { if error == nil { error = parseError } }
 }
