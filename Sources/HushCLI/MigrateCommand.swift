@@ -55,6 +55,10 @@ struct MigrateCommand: ParsableCommand {
         }
     }
 
+    /// Where the commits holding each secret come from: the history scanner plugs in here (given the scanned
+    /// paths); until then the summary asks the user to run `hush scan --git`.
+    nonisolated(unsafe) static var historyProvider: ([String]) -> SecretHistoryProvider = { _ in NoHistory() }
+
     var journalPath: String { journal ?? MigrationJournal.defaultPath(vaultPath: keys.vaultPath) }
 
     func migrator() throws -> Migrator {
@@ -80,7 +84,7 @@ struct MigrateCommand: ParsableCommand {
         var all: [Finding] = []
         for root in inputs.paths where root != "-" {
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory)
             for var finding in scanner.scan(roots: [root]).findings {
                 if isDirectory.boolValue {
                     let prefix = root.hasSuffix("/") ? root : root + "/"
@@ -138,7 +142,8 @@ struct MigrateCommand: ParsableCommand {
             for file in plan.files {
                 print(
                     UnifiedDiff.render(
-                        path: file.path, old: file.original, new: file.rewritten, mask: noRedact ? [] : file.secretsToMask),
+                        path: file.path, old: file.original, new: file.rewritten,
+                        mask: noRedact ? [] : file.secretsToMask),
                     terminator: "")
             }
             printSummary(plan, applied: false)
@@ -152,7 +157,9 @@ struct MigrateCommand: ParsableCommand {
         for path in report.rewritten { print("rewritten: \(path)") }
         for path in report.refused { print("refused: \(path) changed since the scan; run `hush migrate` again") }
         for (path, reason) in report.rolledBack { print("rolled back: \(path): \(reason)") }
-        print(AfterTheMove.rotationNotice(entries: plan.entries, history: NoHistory()), terminator: "")
+        print(
+            AfterTheMove.rotationNotice(entries: plan.entries, history: Self.historyProvider(inputs.paths)),
+            terminator: "")
         print("Undo with `hush migrate --undo` (journal: \(journalPath)).")
         if !report.refused.isEmpty || !report.rolledBack.isEmpty { throw ExitCode(1) }
     }
@@ -212,7 +219,9 @@ struct MigrateCommand: ParsableCommand {
             "hush: warning: \(path) holds the secrets in clear (mode 0600): keep it out of the repository and "
                 + "delete it after `git filter-repo --replace-text \(path)`")
         for name in skipped { printError("hush: \(name) spans lines or contains '==>' and is not in the plan") }
-        print("wrote \(values.count - skipped.count) replacement\(values.count - skipped.count == 1 ? "" : "s") to \(path)")
+        print(
+            "wrote \(values.count - skipped.count) replacement\(values.count - skipped.count == 1 ? "" : "s") to \(path)"
+        )
     }
 }
 

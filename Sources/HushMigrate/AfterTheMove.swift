@@ -25,13 +25,15 @@ public enum AfterTheMove {
         for entry in entries {
             text += "  \(entry.name)  (found at \(entry.locations.joined(separator: ", ")))\n"
             if let commits = try? history.commits(containing: entry.value) {
-                text += commits.isEmpty ? "    not in any commit\n" : "    in commits: \(commits.joined(separator: " "))\n"
+                text +=
+                    commits.isEmpty ? "    not in any commit\n" : "    in commits: \(commits.joined(separator: " "))\n"
             } else {
                 unknown = true
             }
         }
         if unknown { text += "Run `hush scan --git` to list the commits where each appeared.\n" }
-        text += "To also rewrite history, `hush migrate --purge-plan FILE` writes a file for "
+        text +=
+            "To also rewrite history, `hush migrate --purge-plan FILE` writes a file for "
             + "`git filter-repo --replace-text FILE`.\n"
         return text
     }
@@ -49,7 +51,9 @@ public enum AfterTheMove {
             }
             lines.append("literal:\(text)==>\(VaultReference(name: name).text)")
             let encoded = Data(value).base64EncodedString()
-            if encoded.count >= 8 { lines.append("literal:\(encoded)==>\(VaultReference(name: name, encoding: .base64).text)") }
+            if encoded.count >= 8 {
+                lines.append("literal:\(encoded)==>\(VaultReference(name: name, encoding: .base64).text)")
+            }
         }
         return (lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n"), skipped)
     }

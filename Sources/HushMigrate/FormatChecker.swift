@@ -50,7 +50,9 @@ public enum FormatChecker {
             if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(";") || trimmed.hasPrefix("!") {
                 continue
             }
-            do { try body(trimmed) } catch let failure as Failure { throw Failure(line: index + 1, reason: failure.reason) }
+            do { try body(trimmed) } catch let failure as Failure {
+                throw Failure(line: index + 1, reason: failure.reason)
+            }
         }
     }
 
@@ -92,7 +94,9 @@ public enum FormatChecker {
             if line.isEmpty || line.hasPrefix("#") { continue }
             if depth == 0 {
                 if line.hasPrefix("[") {
-                    guard line.contains("]") else { throw Failure(line: index + 1, reason: "unterminated table header") }
+                    guard line.contains("]") else {
+                        throw Failure(line: index + 1, reason: "unterminated table header")
+                    }
                     continue
                 }
                 guard let equals = line.firstIndex(of: "=") else {

@@ -112,7 +112,8 @@ public struct MigrationPlanner {
                     plan.manual.append(
                         manual(
                             finding, reason: reason(for: finding),
-                            suggestion: "move it by hand: `hush vault set NAME`, then write hush:vault/NAME in its place"
+                            suggestion:
+                                "move it by hand: `hush vault set NAME`, then write hush:vault/NAME in its place"
                         ))
                     continue
                 }

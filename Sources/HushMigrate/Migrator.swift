@@ -67,6 +67,7 @@ public final class Migrator {
                     state: .pending)
             })
         try journal.save(journalPath)
+        Self.ignoreJournal(journalPath)
         if let touch = ProcessInfo.processInfo.environment["HUSH_TEST_MIGRATE_TOUCH"],
             let handle = FileHandle(forWritingAtPath: touch)
         {
@@ -85,6 +86,18 @@ public final class Migrator {
         try journal.save(journalPath)
         report.journal = journal
         return report
+    }
+
+    /// Adds the journal to the `.gitignore` beside it: it holds hashes of files that held secrets, which must
+    /// not be shared (a weak secret could be guessed against them).
+    static func ignoreJournal(_ journalPath: String) {
+        let url = URL(fileURLWithPath: journalPath)
+        let ignore = url.deletingLastPathComponent().appendingPathComponent(".gitignore")
+        let pattern = url.lastPathComponent + "*"
+        let existing = (try? String(contentsOf: ignore, encoding: .utf8)) ?? ""
+        guard !existing.split(separator: "\n").contains(Substring(pattern)) else { return }
+        let text = existing + (existing.isEmpty || existing.hasSuffix("\n") ? "" : "\n") + pattern + "\n"
+        try? DurableFile.write(Array(text.utf8), to: ignore.path, mode: DurableFile.mode(of: ignore.path) ?? 0o644)
     }
 
     /// Rewrites one pending file, verifies it, and rolls it back if the check fails.

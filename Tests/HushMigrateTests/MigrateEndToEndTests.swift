@@ -20,7 +20,9 @@ final class MigrateEndToEndTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("src/client.py:3"), "source code must be listed")
         try fixture.assertOriginals()
         XCTAssertEqual(try Data(contentsOf: fixture.project.appendingPathComponent(".hush/vault.yaml")), vaultBefore)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: fixture.project.appendingPathComponent(".hush/migrate.journal").path))
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: fixture.project.appendingPathComponent(".hush/migrate.journal").path)
+        )
     }
 
     func testApplyThenScanRenderRunAndUndo() throws {
@@ -57,8 +59,9 @@ final class MigrateEndToEndTests: XCTestCase {
             XCTAssertEqual(Array(rendered.stdout.utf8), Array(MigrateFixture.files[path]!.utf8), path)
         }
         XCTAssertEqual(try fixture.bytes("src/client.py"), Array(MigrateFixture.files["src/client.py"]!.utf8))
-        XCTAssertTrue(try String(decoding: fixture.bytes("k8s/app.yaml"), as: UTF8.self).contains(
-            "password: hush:vault+base64/app.db-creds.data.password"))
+        XCTAssertTrue(
+            try String(decoding: fixture.bytes("k8s/app.yaml"), as: UTF8.self).contains(
+                "password: hush:vault+base64/app.db-creds.data.password"))
 
         // run: references from the env file and from the environment resolve.
         let run = try fixture.run(
@@ -105,7 +108,9 @@ final class MigrateEndToEndTests: XCTestCase {
         let out = fixture.root.appendingPathComponent("rendered.yml").path
         let result = try fixture.run(["render", "config/database.yml", "-o", out])
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: out))), Array(MigrateFixture.files["config/database.yml"]!.utf8))
+        XCTAssertEqual(
+            Array(try Data(contentsOf: URL(fileURLWithPath: out))),
+            Array(MigrateFixture.files["config/database.yml"]!.utf8))
         let mode = (try FileManager.default.attributesOfItem(atPath: out)[.posixPermissions] as? Int) ?? 0
         XCTAssertEqual(mode, 0o600)
         // Only config/ was migrated.
@@ -115,11 +120,13 @@ final class MigrateEndToEndTests: XCTestCase {
     func testOnlyAndExcludeNarrowTheMigration() throws {
         let result = try fixture.run(["migrate", "--apply", "--only", "aws-access-key-id", "--exclude", "infra/"])
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertEqual(try fixture.run(["vault", "list"]).stdout, "docker-compose.services.web.environment.AWS_ACCESS_KEY_ID\n")
+        XCTAssertEqual(
+            try fixture.run(["vault", "list"]).stdout, "docker-compose.services.web.environment.AWS_ACCESS_KEY_ID\n")
         XCTAssertEqual(try fixture.bytes("infra/main.tf"), Array(MigrateFixture.files["infra/main.tf"]!.utf8))
         XCTAssertEqual(try fixture.bytes(".env"), Array(MigrateFixture.files[".env"]!.utf8))
         let compose = String(decoding: try fixture.bytes("docker-compose.yml"), as: UTF8.self)
-        XCTAssertTrue(compose.contains("AWS_ACCESS_KEY_ID: hush:vault/docker-compose.services.web.environment.AWS_ACCESS_KEY_ID"))
+        XCTAssertTrue(
+            compose.contains("AWS_ACCESS_KEY_ID: hush:vault/docker-compose.services.web.environment.AWS_ACCESS_KEY_ID"))
         XCTAssertTrue(compose.contains("POSTGRES_PASSWORD=Zr4!kPq9Lm2xWv7N"))
     }
 

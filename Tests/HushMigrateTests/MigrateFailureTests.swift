@@ -20,7 +20,8 @@ final class MigrateFailureTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("refused: config/settings.ini"), result.stdout)
         // Left as the user edited it, secrets and all; the other files were migrated.
         XCTAssertEqual(
-            try fixture.bytes("config/settings.ini"), Array((MigrateFixture.files["config/settings.ini"]! + "# edited\n").utf8))
+            try fixture.bytes("config/settings.ini"),
+            Array((MigrateFixture.files["config/settings.ini"]! + "# edited\n").utf8))
         XCTAssertTrue(String(decoding: try fixture.bytes("config/app.toml"), as: UTF8.self).contains("hush:vault/"))
         let journal = try XCTUnwrap(try MigrationJournal.load(journalPath))
         XCTAssertEqual(journal.files.first { $0.displayPath == "config/settings.ini" }?.state, .refusedChanged)
@@ -54,7 +55,8 @@ final class MigrateFailureTests: XCTestCase {
     }
 
     func testInterruptedRunResumesThenUndoes() throws {
-        let crashed = try fixture.run(["migrate", "--apply"], extra: ["HUSH_TEST_CRASH_POINT": "migrate-after-first-file"])
+        let crashed = try fixture.run(
+            ["migrate", "--apply"], extra: ["HUSH_TEST_CRASH_POINT": "migrate-after-first-file"])
         XCTAssertEqual(crashed.status, 86)
         // The first file (.env) was rewritten, the rest not yet.
         XCTAssertTrue(String(decoding: try fixture.bytes(".env"), as: UTF8.self).contains("hush:vault/env.DB_PASSWORD"))
@@ -81,7 +83,8 @@ final class MigrateFailureTests: XCTestCase {
     }
 
     func testInterruptedRunUndoesDirectly() throws {
-        let crashed = try fixture.run(["migrate", "--apply"], extra: ["HUSH_TEST_CRASH_POINT": "migrate-after-first-file"])
+        let crashed = try fixture.run(
+            ["migrate", "--apply"], extra: ["HUSH_TEST_CRASH_POINT": "migrate-after-first-file"])
         XCTAssertEqual(crashed.status, 86)
         let undo = try fixture.run(["migrate", "--undo"])
         XCTAssertEqual(undo.status, 0, undo.stderr)

@@ -11,154 +11,154 @@ final class MigrateFixture {
     /// Relative path → original bytes.
     static let files: [String: String] = [
         "config/database.yml": """
-            # Database settings
-            default: &default
-              adapter: postgresql
-              host: db.internal
+        # Database settings
+        default: &default
+          adapter: postgresql
+          host: db.internal
 
-            production:
-              <<: *default
-              username: app
-              password: Vq7mT2pxR9!kLw3z   # rotated 2025
-            staging:
-              password: "Hx8#nQ4rT1zMw6Yb"
+        production:
+          <<: *default
+          username: app
+          password: Vq7mT2pxR9!kLw3z   # rotated 2025
+        staging:
+          password: "Hx8#nQ4rT1zMw6Yb"
 
-            """,
+        """,
         "k8s/app.yaml": """
-            apiVersion: v1
-            kind: Secret
-            metadata:
-              name: db-creds
-            type: Opaque
-            data:
-              password: UW03I3ZYMnBMejkhd0s0dA==
-              username: YXBw
-            ---
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata:
-              name: web
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: db-creds
+        type: Opaque
+        data:
+          password: UW03I3ZYMnBMejkhd0s0dA==
+          username: YXBw
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          template:
             spec:
-              template:
-                spec:
-                  containers:
-                    - name: web
-                      env:
-                        - name: AWS_ACCESS_KEY_ID
-                          value: "AKIAQ3EGUKA7DP6MIBZQ"
+              containers:
+                - name: web
+                  env:
+                    - name: AWS_ACCESS_KEY_ID
+                      value: "AKIAQ3EGUKA7DP6MIBZQ"
 
-            """,
+        """,
         "docker-compose.yml": """
-            services:
-              db:
-                image: postgres:16
-                environment:
-                  - POSTGRES_PASSWORD=Zr4!kPq9Lm2xWv7N
-                  - POSTGRES_USER=app
-              web:
-                environment:
-                  AWS_ACCESS_KEY_ID: AKIAQ3EGUKA7DP6MIBZQ
+        services:
+          db:
+            image: postgres:16
+            environment:
+              - POSTGRES_PASSWORD=Zr4!kPq9Lm2xWv7N
+              - POSTGRES_USER=app
+          web:
+            environment:
+              AWS_ACCESS_KEY_ID: AKIAQ3EGUKA7DP6MIBZQ
 
-            """,
+        """,
         "config/app.json": """
-            {
-              "name": "shop",
-              "stripe": {
-                "apiKey": "f3a9c1e07b2d4e6f8a1c3e5d7b9f1a2c",
-                "mode": "live"
-              },
-              "redis": {"url": "redis://cache:6379", "password": "Wq9#Lm4vXz7!Rt2K"}
-            }
+        {
+          "name": "shop",
+          "stripe": {
+            "apiKey": "f3a9c1e07b2d4e6f8a1c3e5d7b9f1a2c",
+            "mode": "live"
+          },
+          "redis": {"url": "redis://cache:6379", "password": "Wq9#Lm4vXz7!Rt2K"}
+        }
 
-            """,
+        """,
         ".env": "# local settings\r\nexport DB_PASSWORD=Tk8$wQ2mZr9!xLp4\r\n"
             + "APP_SECRET=\"sh/V0YptWLV6Xv6MDlDr996VgeTGr2/eDMVuzjc2MMQ=\"\r\nDEBUG=false\r\n",
         "config/application.properties": """
-            # Spring
-            spring.datasource.url=jdbc:postgresql://db/app
-            spring.datasource.password = Tr0ub4dor&3xQm9
-            server.port=8080
+        # Spring
+        spring.datasource.url=jdbc:postgresql://db/app
+        spring.datasource.password = Tr0ub4dor&3xQm9
+        server.port=8080
 
-            """,
+        """,
         "config/settings.ini": """
-            [database]
-            host = db.internal
-            password = Gz7!mQ2wLx9#Rv4P
+        [database]
+        host = db.internal
+        password = Gz7!mQ2wLx9#Rv4P
 
-            [mail]
-            smtp_password=Ny6$kR3vQ8zLm1Wx
+        [mail]
+        smtp_password=Ny6$kR3vQ8zLm1Wx
 
-            """,
+        """,
         "config/app.toml": """
-            title = "shop"
+        title = "shop"
 
-            [database]
-            user = "app"
-            password = "Jc5!pW8nRz3#Kq7M"
+        [database]
+        user = "app"
+        password = "Jc5!pW8nRz3#Kq7M"
 
-            [services.payments]
-            api_token = 'Xb2@mN7qLr4!Vz9T'
+        [services.payments]
+        api_token = 'Xb2@mN7qLr4!Vz9T'
 
-            """,
+        """,
         "infra/main.tf": """
-            resource "aws_db_instance" "main" {
-              engine   = "postgres"
-              username = "app"
-              password = "Pm3#xK9vQw2!Lz7R"
-            }
+        resource "aws_db_instance" "main" {
+          engine   = "postgres"
+          username = "app"
+          password = "Pm3#xK9vQw2!Lz7R"
+        }
 
-            provider "aws" {
-              access_key = "AKIAQ3EGUKA7DP6MIBZR"
-              region     = "eu-west-1"
-            }
+        provider "aws" {
+          access_key = "AKIAQ3EGUKA7DP6MIBZR"
+          region     = "eu-west-1"
+        }
 
-            """,
+        """,
         "infra/prod.tfvars": """
-            db_password = "Rw8!nT4mXq2#Kv6L"
-            region      = "eu-west-1"
+        db_password = "Rw8!nT4mXq2#Kv6L"
+        region      = "eu-west-1"
 
-            """,
+        """,
         "Dockerfile": """
-            FROM node:20
-            ARG NPM_TOKEN=Hq3!vL8mZx2#Pw9K
-            ENV API_SECRET=Lk4#wR9mQz2!Xv7N NODE_ENV=production
-            ENV LEGACY_PASSWORD Mz7!qW2kRx9#Lv4T
-            CMD ["node", "server.js"]
+        FROM node:20
+        ARG NPM_TOKEN=Hq3!vL8mZx2#Pw9K
+        ENV API_SECRET=Lk4#wR9mQz2!Xv7N NODE_ENV=production
+        ENV LEGACY_PASSWORD Mz7!qW2kRx9#Lv4T
+        CMD ["node", "server.js"]
 
-            """,
+        """,
         "web.config": """
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <appSettings>
-                <add key="ApiSecret" value="Qv8#mK3xLz7!Wp2R" />
-              </appSettings>
-              <connectionStrings>
-                <add name="Default" connectionString="Server=db;User Id=app;Password=Zx9#kLm2Qw7!Rv;" />
-              </connectionStrings>
-            </configuration>
+        <?xml version="1.0" encoding="utf-8"?>
+        <configuration>
+          <appSettings>
+            <add key="ApiSecret" value="Qv8#mK3xLz7!Wp2R" />
+          </appSettings>
+          <connectionStrings>
+            <add name="Default" connectionString="Server=db;User Id=app;Password=Zx9#kLm2Qw7!Rv;" />
+          </connectionStrings>
+        </configuration>
 
-            """,
+        """,
         "settings.xml": """
-            <settings>
-              <servers>
-                <server>
-                  <id>nexus</id>
-                  <username>deploy</username>
-                  <password>Kw5!zR8mLq3#Xv7P</password>
-                </server>
-              </servers>
-            </settings>
+        <settings>
+          <servers>
+            <server>
+              <id>nexus</id>
+              <username>deploy</username>
+              <password>Kw5!zR8mLq3#Xv7P</password>
+            </server>
+          </servers>
+        </settings>
 
-            """,
+        """,
         "src/client.py": """
-            import requests
+        import requests
 
-            API_KEY = "Fx7!kQ2mWz9#Lr4V"
+        API_KEY = "Fx7!kQ2mWz9#Lr4V"
 
-            def get():
-                return requests.get("https://api", headers={"X-Key": API_KEY})
+        def get():
+            return requests.get("https://api", headers={"X-Key": API_KEY})
 
-            """,
+        """,
     ]
 
     /// The config files (everything but source code).
@@ -200,7 +200,8 @@ final class MigrateFixture {
     /// Whether every file of the project has its original bytes.
     func assertOriginals(file: StaticString = #filePath, line: UInt = #line) throws {
         for (path, text) in Self.files {
-            XCTAssertEqual(try bytes(path), Array(text.utf8), "\(path) differs from its original", file: file, line: line)
+            XCTAssertEqual(
+                try bytes(path), Array(text.utf8), "\(path) differs from its original", file: file, line: line)
         }
     }
 

@@ -19,7 +19,9 @@ final class ReferenceAndNamingTests: XCTestCase {
         let encoded = try VaultReference.resolve(Array("p: hush:vault+base64/k\n".utf8)) { _ in Array("hunter22".utf8) }
         XCTAssertEqual(String(decoding: encoded, as: UTF8.self), "p: aHVudGVyMjI=\n")
         XCTAssertThrowsError(
-            try VaultReference.resolve(Array("hush:vault/missing".utf8)) { throw MigrationError.missingEntry(name: $0, in: "t") })
+            try VaultReference.resolve(Array("hush:vault/missing".utf8)) {
+                throw MigrationError.missingEntry(name: $0, in: "t")
+            })
     }
 
     func testEntryNames() {
@@ -34,7 +36,9 @@ final class ReferenceAndNamingTests: XCTestCase {
 
     func keyPath(_ format: ConfigFormat, _ text: String, at secret: String) -> [String] {
         let bytes = Array(text.utf8)
-        let offset = text.utf8.count - text.components(separatedBy: secret).dropFirst().joined(separator: secret).utf8
+        let offset =
+            text.utf8.count
+            - text.components(separatedBy: secret).dropFirst().joined(separator: secret).utf8
             .count - secret.utf8.count
         return KeyPathLocator.keyPath(format: format, bytes: bytes, offset: offset)
     }
@@ -45,10 +49,13 @@ final class ReferenceAndNamingTests: XCTestCase {
             keyPath(.yaml, "services:\n  db:\n    environment:\n      - PW=SECRET\n", at: "SECRET"),
             ["services", "db", "environment", "PW"])
         XCTAssertEqual(
-            keyPath(.yaml, "kind: Pod\nmetadata:\n  name: api\nspec:\n  containers:\n  - name: app\n    env:\n"
-                + "    - name: TOKEN\n      value: SECRET\n", at: "SECRET"),
+            keyPath(
+                .yaml,
+                "kind: Pod\nmetadata:\n  name: api\nspec:\n  containers:\n  - name: app\n    env:\n"
+                    + "    - name: TOKEN\n      value: SECRET\n", at: "SECRET"),
             ["api", "containers", "app", "env", "TOKEN"])
-        XCTAssertEqual(keyPath(.json, "{\"a\": {\"b\": [1, {\"c\": \"SECRET\"}]}}", at: "SECRET"), ["a", "b", "1", "c"])
+        XCTAssertEqual(
+            keyPath(.json, "{\"a\": {\"b\": [1, {\"c\": \"SECRET\"}]}}", at: "SECRET"), ["a", "b", "1", "c"])
         XCTAssertEqual(keyPath(.ini, "[db]\nhost = x\npassword = SECRET\n", at: "SECRET"), ["db", "password"])
         XCTAssertEqual(keyPath(.toml, "[a.\"b\"]\nc.d = \"SECRET\"\n", at: "SECRET"), ["a", "b", "c", "d"])
         XCTAssertEqual(keyPath(.properties, "x.y.password: SECRET\n", at: "SECRET"), ["x.y.password"])
@@ -61,7 +68,8 @@ final class ReferenceAndNamingTests: XCTestCase {
             keyPath(.xml, "<c><appSettings><add key=\"Api\" value=\"SECRET\"/></appSettings></c>", at: "SECRET"),
             ["appSettings", "Api"])
         XCTAssertEqual(
-            keyPath(.xml, "<s><servers><server><id>n1</id><password>SECRET</password></server></servers></s>",
+            keyPath(
+                .xml, "<s><servers><server><id>n1</id><password>SECRET</password></server></servers></s>",
                 at: "SECRET"),
             ["servers", "n1", "password"])
     }
