@@ -206,7 +206,7 @@ struct MigrateCommand: ParsableCommand {
         var values: [(name: String, value: [UInt8])] = []
         if let journal = try MigrationJournal.load(journalPath) {
             let vault = try Vault.open(at: journal.vault, unlock: try keys.unlocker())
-            for name in journal.entries.keys.sorted() where vault.entryNames.contains(name) {
+            for name in journal.entries.keys.sorted() where vault.metadata(for: name) != nil {
                 values.append((name, try vault.value(for: name)))
             }
         } else {

@@ -24,7 +24,7 @@ struct ReferenceResolver {
         }
         let vault = self.vault!
         return try VaultReference.resolve(bytes) { name in
-            guard vault.entryNames.contains(name) else { throw MigrationError.missingEntry(name: name, in: place) }
+            guard vault.metadata(for: name) != nil else { throw MigrationError.missingEntry(name: name, in: place) }
             return try vault.value(for: name)
         }
     }

@@ -42,6 +42,23 @@ public enum EntryNaming {
         return name
     }
 
+    /// Names to try in order for a value at `keyPath` in `path`: the plain name, then with more and more of the
+    /// folders above the file in front (`svc1.config.db.password`), so that same-named files in different
+    /// folders get readable names rather than numbers.
+    public static func candidates(path: String, keyPath: [String], line: Int) -> [String] {
+        let base = name(path: path, keyPath: keyPath, line: line)
+        var out = [base]
+        let folders = path.split(separator: "/").dropLast().map { sanitize(String($0)) }.filter {
+            !$0.isEmpty && $0 != "."
+        }
+        var prefix: [String] = []
+        for folder in folders.reversed() {
+            prefix.insert(folder, at: 0)
+            out.append(prefix.joined(separator: ".") + "." + base)
+        }
+        return out
+    }
+
     /// `base` if unused, else `base_2`, `base_3`, …
     public static func unique(_ base: String, taken: (String) -> Bool) -> String {
         if !taken(base) { return base }

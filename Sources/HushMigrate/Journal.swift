@@ -60,22 +60,66 @@ public struct MigrationJournal: Codable, Sendable {
         URL(fileURLWithPath: vaultPath).deletingLastPathComponent().appendingPathComponent("migrate.journal").path
     }
 
-    /// Reads the journal at `path`; nil if there is none.
+    /// Reads the journal at `path`, with the file states recorded since in its progress log; nil if there is none.
     public static func load(_ path: String) throws -> MigrationJournal? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        var journal: MigrationJournal
         do {
-            return try JSONDecoder().decode(MigrationJournal.self, from: data)
+            journal = try JSONDecoder().decode(MigrationJournal.self, from: data)
         } catch {
             throw MigrationError.journalDamaged(path: path, reason: "\(error)")
         }
+        if let log = FileManager.default.contents(atPath: progressPath(path)) {
+            // One JSON object per line; a torn last line (a crash mid-append) is ignored.
+            for line in log.split(separator: 0x0A) {
+                guard let step = try? JSONDecoder().decode(Progress.self, from: Data(line)),
+                    journal.files.indices.contains(step.file)
+                else { continue }
+                journal.files[step.file].state = step.state
+                journal.files[step.file].note = step.note
+            }
+        }
+        return journal
     }
 
-    /// Writes the journal atomically, mode 0600.
+    /// Writes the whole journal atomically (mode 0600) and empties the progress log.
     public func save(_ path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try DurableFile.write(Array(try encoder.encode(self)) + [0x0A], to: path, mode: 0o600)
+        unlink(Self.progressPath(path))
+    }
+
+    /// One step recorded in the progress log.
+    struct Progress: Codable {
+        var file: Int
+        var state: FileState
+        var note: String?
+    }
+
+    /// The append-only log of file states beside the journal: recording a step costs one small append and an
+    /// fsync, not a rewrite of the whole journal.
+    static func progressPath(_ path: String) -> String { path + ".progress" }
+
+    /// Durably records the current state of file `index`.
+    public func recordProgress(of index: Int, at path: String) throws {
+        let step = Progress(file: index, state: files[index].state, note: files[index].note)
+        let line = Array(try JSONEncoder().encode(step)) + [0x0A]
+        let progress = Self.progressPath(path)
+        let fd = open(progress, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw MigrationError.io(path: progress, message: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        let written = line.withUnsafeBytes { systemWrite(fd, $0.baseAddress, $0.count) }
+        guard written == line.count, fsync(fd) == 0 else {
+            throw MigrationError.io(path: progress, message: "cannot record progress")
+        }
+    }
+
+    /// Removes the journal and its progress log.
+    public static func remove(_ path: String) throws {
+        unlink(progressPath(path))
+        try FileManager.default.removeItem(atPath: path)
     }
 }
 

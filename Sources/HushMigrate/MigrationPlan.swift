@@ -130,15 +130,20 @@ public struct MigrationPlanner {
                     plan.entries[known].locations.append(location)
                 } else {
                     let keyPath = KeyPathLocator.keyPath(format: format, bytes: bytes, offset: span.lowerBound)
-                    let base = EntryNaming.name(path: path, keyPath: keyPath, line: finding.line)
+                    let candidates = EntryNaming.candidates(path: path, keyPath: keyPath, line: finding.line)
                     var isNew = true
-                    var chosen = base
-                    if let existing = existingValue(base), existing == value, usedNames[base] == nil {
-                        isNew = false
-                    } else {
-                        chosen = EntryNaming.unique(base) { usedNames[$0] != nil || existingValue($0) != nil }
+                    var chosen: String?
+                    for candidate in candidates where usedNames[candidate] == nil {
+                        if let existing = existingValue(candidate) {
+                            guard existing == value else { continue }
+                            isNew = false
+                        }
+                        chosen = candidate
+                        break
                     }
-                    name = chosen
+                    name =
+                        chosen
+                        ?? EntryNaming.unique(candidates[0]) { usedNames[$0] != nil || existingValue($0) != nil }
                     usedNames[name] = value
                     entryByValue[value] = plan.entries.count
                     plan.entries.append(

@@ -42,7 +42,8 @@ public final class Migrator {
         if let existing = try MigrationJournal.load(journalPath) {
             if existing.state == .started { throw MigrationError.unfinishedMigration(journal: journalPath) }
             let archive = journalPath + "." + existing.id
-            try? FileManager.default.moveItem(atPath: journalPath, toPath: archive)
+            try? existing.save(archive)
+            try? MigrationJournal.remove(journalPath)
             log("the previous migration's journal was kept as \(archive)")
         }
         var report = Report()
@@ -80,7 +81,7 @@ public final class Migrator {
         for index in journal.files.indices {
             try rewrite(&journal, index, original: plan.files[index].original, vault: vault, report: &report)
             if index == 0 { DurableFile.crashPoint("migrate-after-first-file") }
-            try journal.save(journalPath)
+            try journal.recordProgress(of: index, at: journalPath)
         }
         journal.state = .completed
         try journal.save(journalPath)
@@ -178,7 +179,7 @@ public final class Migrator {
         var report = Report()
         for index in journal.files.indices {
             try rewrite(&journal, index, original: nil, vault: vault, report: &report)
-            try journal.save(journalPath)
+            try journal.recordProgress(of: index, at: journalPath)
         }
         journal.state = .completed
         try journal.save(journalPath)
@@ -229,16 +230,18 @@ public final class Migrator {
             try DurableFile.write(original, to: journal.files[index].path, mode: mode)
             journal.files[index].state = .restored
             report.restored.append(journal.files[index].displayPath)
-            try journal.save(journalPath)
+            try journal.recordProgress(of: index, at: journalPath)
         }
-        let created = journal.createdEntries.filter { vault.entryNames.contains($0) }
+        let present = Set(vault.entryNames)  // entryNames sorts on every call: take it once
+        let created = journal.createdEntries.filter { present.contains($0) }
         if !created.isEmpty {
             try Vault.modify(at: journal.vault, unlock: unlocker) { vault in
-                for name in created where vault.entryNames.contains(name) { try vault.remove(name) }
+                let names = Set(vault.entryNames)
+                for name in created where names.contains(name) { try vault.remove(name) }
             }
         }
         report.entriesRemoved = created
-        try FileManager.default.removeItem(atPath: journalPath)
+        try MigrationJournal.remove(journalPath)
         return report
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HushScan
 import XCTest
 
 @testable import HushMigrate
@@ -32,6 +33,28 @@ final class ReferenceAndNamingTests: XCTestCase {
         XCTAssertEqual(EntryNaming.name(path: "a/Dockerfile", keyPath: [], line: 4), "Dockerfile.line4")
         XCTAssertEqual(EntryNaming.name(path: "x.json", keyPath: ["a b", "c$d"], line: 1), "x.a_b.c_d")
         XCTAssertEqual(EntryNaming.unique("n") { ["n", "n_2"].contains($0) }, "n_3")
+        XCTAssertEqual(
+            EntryNaming.candidates(path: "svc1/conf/app.yml", keyPath: ["db", "pw"], line: 1),
+            ["app.db.pw", "conf.app.db.pw", "svc1.conf.app.db.pw"])
+    }
+
+    func testSameNamedFilesInDifferentFoldersGetFolderNames() throws {
+        let files = [
+            "a/config.yml": "db:\n  password: Vq7mT2pxR9!kLw3z\n",
+            "b/config.yml": "db:\n  password: Hx8#nQ4rT1zMw6Yb\n",
+        ]
+        let findings = files.map { path, text in
+            let secret = String(text.split(separator: " ").last!.dropLast())
+            return Finding(
+                ruleID: "generic-assignment", ruleDescription: "", path: path, line: 2, endLine: 2, column: 13,
+                secret: secret, redacted: "", fingerprint: "", context: "")
+        }
+        let planner = MigrationPlanner(readFile: { Array(files[$0]!.utf8) })
+        let plan = try planner.plan(findings)
+        XCTAssertEqual(plan.entries.map(\.name), ["config.db.password", "b.config.db.password"])
+        XCTAssertEqual(
+            String(decoding: plan.files[1].rewritten, as: UTF8.self),
+            "db:\n  password: hush:vault/b.config.db.password\n")
     }
 
     func keyPath(_ format: ConfigFormat, _ text: String, at secret: String) -> [String] {
