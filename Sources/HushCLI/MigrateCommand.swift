@@ -149,6 +149,11 @@ struct MigrateCommand: ParsableCommand {
             printSummary(plan, applied: false)
             return
         }
+        guard !plan.files.isEmpty else {
+            printSummary(plan, applied: true)
+            print("nothing to rewrite")
+            return
+        }
         let report = try migrator().apply(plan)
         printSummary(plan, applied: true)
         print(

@@ -196,6 +196,8 @@ public enum MigrationError: Error, CustomStringConvertible, Equatable {
     case io(path: String, message: String)
     /// A reference names an entry the vault does not have.
     case missingEntry(name: String, in: String)
+    /// A vault entry the plan meant to create was set to another value meanwhile.
+    case entryChanged(name: String)
     /// References were found but no vault could be opened.
     case vaultUnavailable(reason: String)
 
@@ -220,6 +222,9 @@ public enum MigrationError: Error, CustomStringConvertible, Equatable {
         case .missingEntry(let name, let place):
             return "\(place) refers to vault entry '\(name)', which the vault does not have; add it with "
                 + "`hush vault set \(name)`"
+        case .entryChanged(let name):
+            return "vault entry '\(name)' was set by someone else during the migration; nothing was written, "
+                + "run `hush migrate` again"
         case .vaultUnavailable(let reason):
             return "cannot resolve references: \(reason)"
         }

@@ -49,7 +49,12 @@ public final class Migrator {
         var report = Report()
         // 1. The vault first: if anything below fails, every reference already resolves.
         let vault = try Vault.modify(at: vaultPath, unlock: unlocker) { vault -> Vault in
+            let names = Set(vault.entryNames)
             for entry in plan.entries where entry.isNew {
+                // Someone set this name since the plan was made: never overwrite a secret.
+                if names.contains(entry.name), try vault.value(for: entry.name) != entry.value {
+                    throw MigrationError.entryChanged(name: entry.name)
+                }
                 try vault.set(entry.name, value: entry.value, source: entry.source)
             }
             return vault
