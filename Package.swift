@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "HushSources", targets: ["HushSources"]),
         .library(name: "HushScan", targets: ["HushScan"]),
         .library(name: "HushVault", targets: ["HushVault"]),
+        .library(name: "HushMigrate", targets: ["HushMigrate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -52,12 +53,15 @@ let package = Package(
         .target(name: "HushScan", dependencies: ["HushRules", "HushMatcher", "HushSources", "HushCrypto"]),
         .target(name: "HushReport", dependencies: ["HushScan", "HushRules"]),
         .target(name: "HushVault", dependencies: ["HushCrypto", "COpenSSL"]),
+        .target(
+            name: "HushMigrate",
+            dependencies: ["HushScan", "HushVault", "HushCrypto", .product(name: "Yams", package: "Yams")]),
 
         // MARK: Command line
         .target(
             name: "HushCLI",
             dependencies: [
-                "HushRules", "HushMatcher", "HushSources", "HushScan", "HushReport", "HushVault",
+                "HushRules", "HushMatcher", "HushSources", "HushScan", "HushReport", "HushVault", "HushMigrate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "hush", dependencies: ["HushCLI"]),
@@ -71,6 +75,7 @@ let package = Package(
             name: "HushScanTests", dependencies: ["HushScan", "HushSources", "HushRules", "HushMatcher", "HushCrypto"]),
         .testTarget(name: "HushCLITests", dependencies: ["HushCLI"]),
         .testTarget(name: "HushVaultTests", dependencies: ["HushVault", "HushCrypto", "HushCLI"]),
+        .testTarget(name: "HushMigrateTests", dependencies: ["HushMigrate", "HushScan", "HushVault", "HushCLI"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -9,7 +9,7 @@ public struct HushCommand: ParsableCommand {
         version: HushVersion.current,
         subcommands: [
             ScanCommand.self, BaselineCommand.self, RulesCommand.self, VaultCommand.self, KeygenCommand.self,
-            HookCommand.self,
+            HookCommand.self, MigrateCommand.self, RunCommand.self, RenderCommand.self,
         ]
     )
 

@@ -7,6 +7,8 @@ public enum PlaceholderFilter {
     public static func isPlaceholder(_ value: String) -> Bool {
         let lower = value.lowercased()
         if isTemplate(value) { return true }
+        // A hush vault reference left by `hush migrate` (docs/references.md).
+        if lower.contains("hush:vault") { return true }
         if lower.hasPrefix("<") && lower.hasSuffix(">") { return true }
         if placeholderPattern.matches(lower) { return true }
         if value.count <= 200, hasLongRun(lower) { return true }

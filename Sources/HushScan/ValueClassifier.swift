@@ -196,6 +196,7 @@ public enum ValueClassifier {
         "environment.getenvironmentvariable", "secrets.", "vault(", "ssm:", "secretsmanager", "!ref", "!sub",
         "fn::", "random_password.", "getproperty(", "@value(", "lookup(", "ref+", "keyvault", "valuefrom",
         "secretkeyref", "from_secret", "op://", "doppler://", "awssecret", "gcp-secret", "sm://",
+        "hush:vault",
     ]
     static let ciphertextPrefixes = [
         "enc[", "enc:", "encrypted:", "vault:v", "$ansible_vault", "{cipher}", "-----begin pgp message", "kms:",
