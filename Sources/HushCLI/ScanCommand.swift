@@ -20,6 +20,8 @@ struct ScanCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var history: HistoryOptions
+
     @Flag(help: "Scan files that .gitignore excludes.")
     var noIgnore = false
 
@@ -33,6 +35,7 @@ struct ScanCommand: ParsableCommand {
     var threads: Int = 0
 
     mutating func run() throws {
+        if history.isGitScan { try runHistoryScan(); return }
         let root = paths.first { $0 != "-" } ?? "."
         let engine = try EngineLoader.engine(root: root)
         var walk = WalkOptions()
