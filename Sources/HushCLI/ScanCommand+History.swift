@@ -57,6 +57,14 @@ enum HistoryScanRunner {
         scanner.onProgress = { progress.update($0) }
         let result = try scanner.scan(repositoryPath: repository)
         progress.clear()
+        if ProcessInfo.processInfo.environment["HUSH_DEBUG_TIMING"] != nil {
+            let stats = result.stats
+            StandardError.print(
+                String(
+                    format: "timing: walk %.2fs (%d commits, %d changes), blobs %.2fs (%d blobs, %d scanned)",
+                    stats.walkSeconds, stats.commits, stats.changes, stats.blobSeconds, stats.blobs,
+                    stats.blobsScanned))
+        }
         return Outcome(
             findings: result.findings, introductions: result.introductions, summary: result.summary,
             stats: result.stats, rules: engine.matcher.rules)

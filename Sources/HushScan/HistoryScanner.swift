@@ -60,6 +60,9 @@ public struct HistoryStats: Sendable, Equatable {
     public var lfsPointers = 0
     /// Objects that could not be read.
     public var missingObjects = 0
+    /// Wall time of the commit walk and tree diffs, and of reading and scanning blobs.
+    public var walkSeconds = 0.0
+    public var blobSeconds = 0.0
 }
 
 /// Scans git history: every distinct blob once, in pack order, in parallel;
@@ -73,6 +76,10 @@ public final class HistoryScanner: @unchecked Sendable {
     public var onNote: @Sendable (String) -> Void = { _ in }
     /// Called about ten times a second from the scanning thread.
     public var onProgress: @Sendable (HistoryProgress) -> Void = { _ in }
+
+    private var threadCount: Int {
+        max(1, options.threads > 0 ? options.threads : ProcessInfo.processInfo.activeProcessorCount)
+    }
 
     public init(engine: ScanEngine, options: HistoryScanOptions) {
         self.engine = engine
@@ -98,6 +105,8 @@ public final class HistoryScanner: @unchecked Sendable {
         stats.shallow = repository.isShallow
 
         var walker = GitHistoryWalker(repository: repository)
+        walker.threads = threadCount
+        walker.fromEnvironment = options.fromEnvironment
         walker.onProgress = { done, total in
             self.onProgress(
                 HistoryProgress(
@@ -110,6 +119,7 @@ public final class HistoryScanner: @unchecked Sendable {
         default:
             changeSet = walker.changes(selection: try commitSelection(repository))
         }
+        stats.walkSeconds = Date().timeIntervalSince(started)
         stats.commits = changeSet.commits.count
         stats.changes = changeSet.changes.count
         stats.blobs = changeSet.blobs.count
@@ -119,6 +129,7 @@ public final class HistoryScanner: @unchecked Sendable {
         var summary = ScanSummary()
         let hits = scanBlobs(
             changeSet.blobs, repository: repository, started: started, summary: &summary, stats: &stats)
+        stats.blobSeconds = Date().timeIntervalSince(started) - stats.walkSeconds
         if !stats.submodules.isEmpty { summary.skipped["submodule", default: 0] += stats.submodules.count }
 
         let attribution = HistoryAttribution(engine: engine, changeSet: changeSet, hits: hits)
@@ -232,9 +243,8 @@ public final class HistoryScanner: @unchecked Sendable {
         stats: inout HistoryStats
     ) -> BlobHits {
         guard !blobs.isEmpty else { return [:] }
-        let keys = GitPackOrder.keys(for: blobs, objectsDirectory: repository.commonDirectory + "objects")
+        let (keys, packedSizes) = GitPackOrder.locate(blobs, objectsDirectory: repository.commonDirectory + "objects")
         let order = blobs.indices.sorted { (keys[$0], blobs[$0]) < (keys[$1], blobs[$1]) }.map { Int32($0) }
-        let threadCount = max(1, options.threads > 0 ? options.threads : ProcessInfo.processInfo.activeProcessorCount)
         let cursor = Locked(0)
         let done = Locked((objects: 0, bytes: 0))
         let results = Locked([WorkerTotals]())
@@ -261,8 +271,9 @@ public final class HistoryScanner: @unchecked Sendable {
                     let end = min(start + chunk, order.count)
                     for position in start..<end {
                         let blob = order[position]
-                        bytes += self.scanBlob(blob, id: blobs[Int(blob)], reader: reader, scratch: scratch,
-                                               totals: &totals)
+                        bytes += self.scanBlob(
+                            blob, id: blobs[Int(blob)], packedSize: packedSizes[Int(blob)], reader: reader,
+                            scratch: scratch, totals: &totals)
                     }
                     done.withLock {
                         $0.objects += end - start
@@ -297,9 +308,10 @@ public final class HistoryScanner: @unchecked Sendable {
 
     /// Reads and scans one blob; returns the bytes read.
     private func scanBlob(
-        _ index: Int32, id: GitObjectID, reader: GitRepository, scratch: Matcher.Scratch, totals: inout WorkerTotals
+        _ index: Int32, id: GitObjectID, packedSize: Int? = nil, reader: GitRepository, scratch: Matcher.Scratch,
+        totals: inout WorkerTotals
     ) -> Int {
-        switch reader.readBlob(id, limit: options.maxBlobSize) {
+        switch reader.readBlob(id, limit: options.maxBlobSize, sizeHint: packedSize) {
         case .missing(let message):
             totals.missing += 1
             totals.summary.skipped["missing object", default: 0] += 1
@@ -315,18 +327,15 @@ public final class HistoryScanner: @unchecked Sendable {
                 totals.summary.skipped["lfs pointer", default: 0] += 1
                 return bytes.count
             }
-            switch FileContent.prepare(bytes) {
-            case .binary:
+            guard let content = Self.prepare(bytes) else {
                 totals.summary.skip(.binary)
-            case .text(let content):
-                totals.scanned += 1
-                totals.summary.filesScanned += 1
-                totals.summary.bytesScanned += bytes.count
-                let found = content.bytes.withUnsafeBufferPointer {
-                    engine.findings(in: $0, path: "", scratch: scratch)
-                }
-                if !found.isEmpty { totals.hits[index] = found }
+                return bytes.count
             }
+            totals.scanned += 1
+            totals.summary.filesScanned += 1
+            totals.summary.bytesScanned += bytes.count
+            let found = content.withUnsafeBufferPointer { engine.findings(in: $0, path: "", scratch: scratch) }
+            if !found.isEmpty { totals.hits[index] = found }
             return bytes.count
         }
     }
@@ -336,6 +345,22 @@ public final class HistoryScanner: @unchecked Sendable {
         var totals = WorkerTotals()
         _ = scanBlob(0, id: id, reader: repository, scratch: engine.makeScratch(), totals: &totals)
         return totals.hits[0] ?? []
+    }
+
+    /// `FileContent.prepare`, without its statistics (longest line, UTF-8
+    /// validity) for plain text, which history scans do not warn about.
+    /// Returns the bytes to scan, or nil for binary content.
+    static func prepare(_ bytes: [UInt8]) -> [UInt8]? {
+        let mayNeedWork = bytes.withUnsafeBytes { raw -> Bool in
+            guard let base = raw.baseAddress, raw.count > 0 else { return false }
+            if raw.count >= 2, (raw[0] == 0xFF && raw[1] == 0xFE) || (raw[0] == 0xFE && raw[1] == 0xFF) { return true }
+            return memchr(base, 0, min(raw.count, 8000)) != nil
+        }
+        guard mayNeedWork else { return bytes }
+        switch FileContent.prepare(bytes) {
+        case .binary: return nil
+        case .text(let content): return content.bytes
+        }
     }
 
     /// Git LFS stores a small pointer file in git and the content elsewhere.

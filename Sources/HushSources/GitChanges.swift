@@ -76,6 +76,23 @@ public struct GitChangeSet: Sendable {
         previous[Int(change.previousStart)..<Int(change.previousStart + change.previousCount)]
     }
 
+    /// Appends the changes of `part` (whose commit indices are already global).
+    mutating func merge(_ part: GitChangeSet) {
+        let blobMap = part.blobs.map { intern(blob: $0) }
+        let pathMap = part.paths.map { intern(path: $0) }
+        let offset = Int32(previous.count)
+        previous += part.previous.map { blobMap[Int($0)] }
+        changes += part.changes.map { change in
+            var change = change
+            change.blob = blobMap[Int(change.blob)]
+            change.path = pathMap[Int(change.path)]
+            change.previousStart += offset
+            return change
+        }
+        submodulePaths.formUnion(part.submodulePaths)
+        missingTrees += part.missingTrees
+    }
+
     mutating func record(blob: GitObjectID, path: String, commit: Int32, previous parentBlobs: [GitObjectID]) {
         let blobIndex = intern(blob: blob)
         let start = Int32(previous.count)
@@ -95,6 +112,11 @@ public struct GitHistoryWalker {
 
     public init(repository: GitRepository) { self.repository = repository }
 
+    /// Threads that diff commits; each opens its own repository handle.
+    public var threads = 1
+    /// Open the worker handles from git's environment (see `GitRepository.init`).
+    public var fromEnvironment = false
+
     /// The changes made by the selected commits.
     public func changes(selection: GitCommitSelection) -> GitChangeSet {
         var set = GitChangeSet()
@@ -102,8 +124,48 @@ public struct GitHistoryWalker {
         set.commits = commits
         var position: [GitObjectID: Int] = [:]
         for (index, commit) in commits.enumerated() { position[commit.id] = index }
-        for (index, commit) in commits.enumerated() {
-            if index % 256 == 0 { onProgress(index, commits.count) }
+        let workers = max(1, min(threads, commits.count / 512))
+        if workers == 1 {
+            diff(commits, range: 0..<commits.count, position: position, repository: repository, into: &set)
+            onProgress(commits.count, commits.count)
+            return set
+        }
+        // Commits diff independently: split them, then merge the parts in order.
+        let size = (commits.count + workers - 1) / workers
+        let parts = Locked([Int: GitChangeSet]())
+        let done = Locked(0)
+        let gitDirectory = repository.gitDirectory
+        let fromEnvironment = self.fromEnvironment
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let range = (worker * size)..<min(commits.count, (worker + 1) * size)
+            var part = GitChangeSet()
+            if let handle = try? GitRepository(path: gitDirectory, fromEnvironment: fromEnvironment) {
+                diff(commits, range: range, position: position, repository: handle, into: &part) { count in
+                    let total = done.withLock { value -> Int in
+                        value += count
+                        return value
+                    }
+                    if worker == 0 { onProgress(total, commits.count) }
+                }
+            }
+            parts.withLock { $0[worker] = part }
+        }
+        let finished = parts.withLock { $0 }
+        for worker in 0..<workers {
+            guard let part = finished[worker] else { continue }
+            set.merge(part)
+        }
+        onProgress(commits.count, commits.count)
+        return set
+    }
+
+    private func diff(
+        _ commits: [GitCommit], range: Range<Int>, position: [GitObjectID: Int], repository: GitRepository,
+        into set: inout GitChangeSet, progress: (Int) -> Void = { _ in }
+    ) {
+        for index in range {
+            if (index - range.lowerBound) % 256 == 255 { progress(256) }
+            let commit = commits[index]
             guard let tree = repository.tree(commit.tree) else {
                 set.missingTrees.append(commit.tree)
                 continue
@@ -113,10 +175,8 @@ public struct GitHistoryWalker {
                 let parentTreeID = position[parent].map { commits[$0].tree } ?? repository.commit(parent)?.tree
                 if let parentTreeID, let parentTree = repository.tree(parentTreeID) { parentTrees.append(parentTree) }
             }
-            diff(tree, against: parentTrees, prefix: "", commit: Int32(index), into: &set)
+            diff(tree, against: parentTrees, prefix: "", commit: Int32(index), repository: repository, into: &set)
         }
-        onProgress(commits.count, commits.count)
-        return set
     }
 
     /// The changes the index would commit: staged files against HEAD's tree.
@@ -228,8 +288,10 @@ public struct GitHistoryWalker {
 
     // MARK: Trees
 
-    private func diff(_ tree: GitTree, against parents: [GitTree], prefix: String, commit: Int32,
-                      into set: inout GitChangeSet) {
+    private func diff(
+        _ tree: GitTree, against parents: [GitTree], prefix: String, commit: Int32, repository: GitRepository,
+        into set: inout GitChangeSet
+    ) {
         for index in 0..<tree.count {
             let entry = tree.entry(at: index)
             let name = entry.cName
@@ -245,7 +307,9 @@ public struct GitHistoryWalker {
                     guard let parentEntry, parentEntry.kind == .tree else { return nil }
                     return repository.tree(parentEntry.id)
                 }
-                diff(subtree, against: parentSubtrees, prefix: prefix + entry.name + "/", commit: commit, into: &set)
+                diff(
+                    subtree, against: parentSubtrees, prefix: prefix + entry.name + "/", commit: commit,
+                    repository: repository, into: &set)
             case .blob, .executable:
                 let previous = parentEntries.compactMap { parentEntry -> GitObjectID? in
                     guard let parentEntry, parentEntry.kind.isFile else { return nil }
@@ -258,5 +322,20 @@ public struct GitHistoryWalker {
                 continue
             }
         }
+    }
+}
+
+/// A value shared between the walker's threads.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    @discardableResult
+    func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
     }
 }

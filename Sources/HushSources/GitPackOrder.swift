@@ -10,8 +10,15 @@ public enum GitPackOrder {
     /// Sort keys for `ids`: pack number in the high bits, offset in the low
     /// bits; objects in no pack (loose, alternates) get `UInt64.max`.
     public static func keys(for ids: [GitObjectID], objectsDirectory: String) -> [UInt64] {
+        locate(ids, objectsDirectory: objectsDirectory).keys
+    }
+
+    /// Sort keys (see `keys(for:objectsDirectory:)`) and the size each object
+    /// takes in its pack (compressed; nil when not packed).
+    public static func locate(_ ids: [GitObjectID], objectsDirectory: String) -> (keys: [UInt64], packedSizes: [Int?]) {
         var keys = [UInt64](repeating: .max, count: ids.count)
-        guard !ids.isEmpty else { return keys }
+        var sizes = [Int?](repeating: nil, count: ids.count)
+        guard !ids.isEmpty else { return (keys, sizes) }
         var position: [GitObjectID: Int] = [:]
         position.reserveCapacity(ids.count)
         for (index, id) in ids.enumerated() { position[id] = index }
@@ -20,11 +27,31 @@ public enum GitPackOrder {
                 continue
             }
             let base = UInt64(packNumber) << 44
+            let packSize = (try? FileManager.default.attributesOfItem(
+                atPath: String(indexPath.dropLast(4)) + ".pack")[.size] as? Int) ?? nil
+            var offsets: [UInt64] = []
+            var wanted: [(index: Int, offset: UInt64)] = []
             forEachEntry(in: data) { id, offset in
-                if let index = position[id], keys[index] == .max { keys[index] = base | (offset & ((1 << 44) - 1)) }
+                offsets.append(offset)
+                if let index = position[id], keys[index] == .max {
+                    keys[index] = base | (offset & ((1 << 44) - 1))
+                    wanted.append((index, offset))
+                }
+            }
+            // An entry ends where the next one starts (the pack ends with a 20-byte checksum).
+            offsets.sort()
+            if let packSize { offsets.append(UInt64(max(packSize - 20, 0))) }
+            for (index, offset) in wanted {
+                var low = 0
+                var high = offsets.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if offsets[middle] <= offset { low = middle + 1 } else { high = middle }
+                }
+                if low < offsets.count { sizes[index] = Int(offsets[low] - offset) }
             }
         }
-        return keys
+        return (keys, sizes)
     }
 
     /// The `.idx` files under `objects/pack` and the alternates' packs.

@@ -301,21 +301,26 @@ public final class GitRepository {
         return type
     }
 
-    /// Reads blob `id` unless it is larger than `limit` bytes.
-    public func readBlob(_ id: GitObjectID, limit: Int) -> GitBlobRead {
+    /// Reads blob `id` unless it is larger than `limit` bytes. `sizeHint` is
+    /// the compressed size in the pack when known: small packed entries are
+    /// read directly, larger ones have their size checked first.
+    public func readBlob(_ id: GitObjectID, limit: Int, sizeHint: Int? = nil) -> GitBlobRead {
         var oid = id.oid
-        var size = 0
-        var type = GIT_OBJECT_INVALID
-        guard git_odb_read_header(&size, &type, odb, &oid) == 0 else {
-            return .missing(GitError.last("reading object \(id)").description)
+        if sizeHint.map({ $0 > limit / 64 }) ?? true {
+            var size = 0
+            var type = GIT_OBJECT_INVALID
+            guard git_odb_read_header(&size, &type, odb, &oid) == 0 else {
+                return .missing(GitError.last("reading object \(id)").description)
+            }
+            if size > limit { return .tooLarge(size: size) }
         }
-        if size > limit { return .tooLarge(size: size) }
         var object: OpaquePointer?
         guard git_odb_read(&object, odb, &oid) == 0, let object else {
             return .missing(GitError.last("reading object \(id)").description)
         }
         defer { git_odb_object_free(object) }
         let count = git_odb_object_size(object)
+        if count > limit { return .tooLarge(size: count) }
         guard count > 0, let data = git_odb_object_data(object) else { return .content([]) }
         let bytes = [UInt8](UnsafeRawBufferPointer(start: data, count: count))
         return .content(bytes)
