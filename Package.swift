@@ -64,6 +64,9 @@ let package = Package(
         .testTarget(name: "HushMatcherTests", dependencies: ["HushMatcher", "HushRules"]),
         .testTarget(name: "HushScanTests", dependencies: ["HushScan", "HushSources", "HushRules", "HushReport"]),
         .testTarget(name: "HushCLITests", dependencies: ["HushCLI"]),
+        .testTarget(
+            name: "HushGitTests",
+            dependencies: ["HushScan", "HushSources", "HushRules", "HushMatcher", "HushCLI"]),
     ],
     swiftLanguageModes: [.v5]
 )

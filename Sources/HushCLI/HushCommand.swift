@@ -7,7 +7,7 @@ public struct HushCommand: ParsableCommand {
         commandName: "hush",
         abstract: "Find credentials in repositories and move them into a sealed store.",
         version: HushVersion.current,
-        subcommands: [ScanCommand.self, RulesCommand.self]
+        subcommands: [ScanCommand.self, RulesCommand.self, GitHookCommand.self]
     )
 
     public init() {}

@@ -13,9 +13,10 @@ public enum HistorySelection: Sendable, Equatable {
     case since(String)
     /// What `git commit` would record: the index against HEAD.
     case staged
-    /// Commits reachable from `include` and from none of `exclude` (nor, with
-    /// `excludeExistingRefs`, from any ref of the repository): a push.
-    case revisions(include: [String], exclude: [String], excludeExistingRefs: Bool)
+    /// Commits reachable from `include` and from none of `exclude` (nor from
+    /// any ref whose name starts with `excludeRefsUnder`, e.g. `refs/`): a push.
+    /// Excluded revisions that do not exist here are ignored.
+    case revisions(include: [String], exclude: [String], excludeRefsUnder: String?)
 }
 
 /// Options for `HistoryScanner`.
@@ -162,10 +163,10 @@ public final class HistoryScanner: @unchecked Sendable {
             return try parseRange(base + "..HEAD", repository: repository)
         case .range(let text):
             return try parseRange(text, repository: repository)
-        case .revisions(let include, let exclude, let excludeExistingRefs):
-            var excluded = try exclude.map { revision throws(GitError) in try repository.resolveCommit(revision) }
-            if excludeExistingRefs {
-                excluded += repository.refTips().filter { $0.isCommit && !$0.name.hasPrefix("stash@") }.map(\.target)
+        case .revisions(let include, let exclude, let prefix):
+            var excluded = exclude.compactMap { try? repository.resolveCommit($0) }
+            if let prefix {
+                excluded += repository.refTips().filter { $0.isCommit && $0.name.hasPrefix(prefix) }.map(\.target)
             }
             let included = try include.map { revision throws(GitError) in try repository.resolveCommit(revision) }
             return .range(include: included, exclude: excluded)

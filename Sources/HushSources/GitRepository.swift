@@ -168,6 +168,24 @@ public final class GitRepository {
     public var commonDirectory: String { String(cString: git_repository_commondir(handle)) }
     /// The working tree, if any.
     public var workingDirectory: String? { git_repository_workdir(handle).map { String(cString: $0) } }
+    /// Where git looks for hooks: `core.hooksPath` if set, else `hooks/` in the
+    /// (common) git directory.
+    public var hooksDirectory: String {
+        var config: OpaquePointer?
+        if git_repository_config_snapshot(&config, handle) == 0, let config {
+            defer { git_config_free(config) }
+            var buffer = git_buf()
+            if git_config_get_path(&buffer, config, "core.hooksPath") == 0, let pointer = buffer.ptr {
+                let path = String(cString: pointer)
+                git_buf_dispose(&buffer)
+                if path.hasPrefix("/") { return path }
+                return (workingDirectory ?? gitDirectory) + path
+            }
+            git_error_clear()
+        }
+        return commonDirectory + "hooks"
+    }
+
     /// Whether HEAD points to a branch without commits yet.
     public var isHeadUnborn: Bool { git_repository_head_unborn(handle) == 1 }
 
