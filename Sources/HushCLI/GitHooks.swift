@@ -100,7 +100,7 @@ struct GitHookInstaller {
             #!/bin/sh
             \(Self.marker)
             # Installed by 'hush hook install \(kind.rawValue)'; remove with 'hush hook uninstall \(kind.rawValue)'.
-            HUSH="${HUSH:-\(quoted)}"
+            HUSH=${HUSH:-\(quoted)}
             command -v "$HUSH" >/dev/null 2>&1 || HUSH=hush
 
             """
