@@ -16,7 +16,7 @@ final class GitHookTests: XCTestCase {
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: hooks + "/pre-commit"))
         XCTAssertEqual(try hush(["hook", "install", "pre-commit"], in: repo.path).status, 0, "reinstall is fine")
 
-        try "#!/bin/sh\necho mine\n".write(toFile: hooks + "/pre-push", atomically: true, encoding: .utf8)
+        try "#!/bin/sh\necho mine\n".write(toFile: hooks + "/pre-push", atomically: false, encoding: .utf8)
         let refused = try hush(["hook", "install", "pre-push"], in: repo.path)
         XCTAssertEqual(refused.status, 2)
         XCTAssertTrue(refused.stderr.contains("--force"), refused.stderr)
@@ -71,7 +71,7 @@ final class GitHookTests: XCTestCase {
 
         let hook = server.path + "/hooks/pre-receive"
         try "#!/bin/sh\nexec '\(try hushExecutable())' hook pre-receive\n".write(
-            toFile: hook, atomically: true, encoding: .utf8)
+            toFile: hook, atomically: false, encoding: .utf8)
         chmod(hook, 0o755)
 
         // A new branch with only clean commits: the old secret is reachable from main, not rescanned.

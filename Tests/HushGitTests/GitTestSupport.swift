@@ -79,7 +79,10 @@ final class TestRepository {
 
     deinit {
         guard ownsDirectory else { return }
-        try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
+        let folder = (path as NSString).deletingLastPathComponent
+        // Only ever the uniquely named folder made in init.
+        guard (folder as NSString).lastPathComponent.hasPrefix("hush-git-") else { return }
+        try? FileManager.default.removeItem(atPath: folder)
     }
 
     /// Runs git; throws when it fails.
@@ -115,7 +118,7 @@ final class TestRepository {
             if let content {
                 try FileManager.default.createDirectory(
                     atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                try content.write(toFile: file, atomically: true, encoding: .utf8)
+                try content.write(toFile: file, atomically: false, encoding: .utf8)
             } else {
                 try? FileManager.default.removeItem(atPath: file)
             }
