@@ -44,6 +44,8 @@ public struct GitChangeSet: Sendable {
     public var missingTrees: [GitObjectID] = []
     /// Refs whose target is a tree or blob (tagged directly); their blobs are not attributed.
     public var nonCommitRefs: [String] = []
+    /// Every blob in the object database, when unreachable objects were asked for.
+    var looseBlobs: [GitObjectID] = []
 
     var blobIndex: [GitObjectID: Int32] = [:]
     var pathIndex: [String: Int32] = [:]
@@ -127,9 +129,21 @@ public struct GitHistoryWalker {
         let workers = max(1, min(threads, commits.count / 512))
         if workers == 1 {
             diff(commits, range: 0..<commits.count, position: position, repository: repository, into: &set)
-            onProgress(commits.count, commits.count)
-            return set
+        } else {
+            diffInParallel(commits, workers: workers, position: position, into: &set)
         }
+        // Blobs no commit records (dropped stashes, reset additions): scanned under a pseudo-path.
+        for blob in set.looseBlobs where set.index(ofBlob: blob) == nil {
+            set.record(blob: blob, path: "(unreachable blob \(blob))", commit: -1, previous: [])
+        }
+        set.looseBlobs = []
+        onProgress(commits.count, commits.count)
+        return set
+    }
+
+    private func diffInParallel(
+        _ commits: [GitCommit], workers: Int, position: [GitObjectID: Int], into set: inout GitChangeSet
+    ) {
         // Commits diff independently: split them, then merge the parts in order.
         let size = (commits.count + workers - 1) / workers
         let parts = Locked([Int: GitChangeSet]())
@@ -155,8 +169,6 @@ public struct GitHistoryWalker {
             guard let part = finished[worker] else { continue }
             set.merge(part)
         }
-        onProgress(commits.count, commits.count)
-        return set
     }
 
     private func diff(
@@ -213,8 +225,12 @@ public struct GitHistoryWalker {
                 if tip.isCommit { tips.append(tip.target) } else { set.nonCommitRefs.append(tip.name) }
             }
             if unreachable {
-                for id in repository.allObjectIDs() where repository.objectType(id) == GIT_OBJECT_COMMIT {
-                    tips.append(id)
+                for id in repository.allObjectIDs() {
+                    switch repository.objectType(id) {
+                    case GIT_OBJECT_COMMIT: tips.append(id)
+                    case GIT_OBJECT_BLOB: set.looseBlobs.append(id)
+                    default: break
+                    }
                 }
             }
         case .range(let include, let exclude):

@@ -214,9 +214,19 @@ final class HistoryScanTests: XCTestCase {
         try repo.git(["reset", "-q", "--hard", "HEAD~1"])
         try repo.git(["reflog", "expire", "--expire=now", "--all"])
 
+        // A blob that was staged and then dropped: no commit records it.
+        try repo.write(["staged-only.env": "T=\(Tokens.three)\n"])
+        try repo.git(["add", "staged-only.env"])
+        try repo.git(["rm", "-q", "--cached", "staged-only.env"])
+
         XCTAssertEqual(try scanHistory(repo).findings.count, 0)
         let all = try scanHistory(repo, .all(unreachable: true))
-        XCTAssertEqual(all.findings.map(\.secret), [Tokens.two])
+        XCTAssertEqual(Set(all.findings.map(\.secret)), [Tokens.two, Tokens.three])
+        let dangling = try XCTUnwrap(all.findings.first { $0.secret == Tokens.two })
+        XCTAssertEqual(dangling.commit?.summary, "soon dangling")
+        let loose = try XCTUnwrap(all.findings.first { $0.secret == Tokens.three })
+        XCTAssertNil(loose.commit)
+        XCTAssertTrue(loose.path.hasPrefix("(unreachable blob "), loose.path)
     }
 
     func testPackOrderKeysFollowPackOffsets() throws {
