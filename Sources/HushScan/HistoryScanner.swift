@@ -244,6 +244,7 @@ public final class HistoryScanner: @unchecked Sendable {
         stats: inout HistoryStats
     ) -> BlobHits {
         guard !blobs.isEmpty else { return [:] }
+        let started = Date()  // rate and estimate cover the blob phase only
         let (keys, packedSizes) = GitPackOrder.locate(blobs, objectsDirectory: repository.commonDirectory + "objects")
         let order = blobs.indices.sorted { (keys[$0], blobs[$0]) < (keys[$1], blobs[$1]) }.map { Int32($0) }
         let cursor = Locked(0)

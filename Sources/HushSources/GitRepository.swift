@@ -126,7 +126,7 @@ public final class GitRepository {
         // history walk reads each parent tree again for its children.
         _ = hush_git_set_cache_object_limit(GIT_OBJECT_TREE, 1 << 20)
         _ = hush_git_set_cache_object_limit(GIT_OBJECT_COMMIT, 1 << 16)
-        _ = hush_git_set_cache_max_size(512 << 20)
+        _ = hush_git_set_cache_max_size(16 << 20)
     }()
 
     /// Opens the repository containing `path` (searching upwards), or, with
