@@ -123,7 +123,8 @@ public final class GitRepository {
     private static let initialize: Void = {
         git_libgit2_init()
         // Keep trees and commits of any size in libgit2's object cache: the
-        // history walk reads each parent tree again for its children.
+        // history walk reads each parent tree again for its children soon
+        // after, so a small total is enough (larger ones only raised peak memory).
         _ = hush_git_set_cache_object_limit(GIT_OBJECT_TREE, 1 << 20)
         _ = hush_git_set_cache_object_limit(GIT_OBJECT_COMMIT, 1 << 16)
         _ = hush_git_set_cache_max_size(16 << 20)

@@ -113,4 +113,17 @@ final class HistoryCLITests: XCTestCase {
         let quiet = try hush(["scan", "--git", "--format", "json", "-q", "."], in: repo.path)
         XCTAssertEqual(quiet.stderr, "")
     }
+
+    func testMissingObjectsAreWarnedAboutAndTheScanGoesOn() throws {
+        let repo = try TestRepository()
+        try repo.commit("add", ["secret.env": "T=\(Tokens.one)\n", "other.txt": "will go missing\n"])
+        let blob = try repo.git(["rev-parse", "HEAD:other.txt"])
+        let object = repo.path + "/.git/objects/" + blob.prefix(2) + "/" + blob.dropFirst(2)
+        try FileManager.default.removeItem(atPath: object)
+
+        let result = try hush(["scan", "--git", "--format", "jsonl", "--no-redact", "."], in: repo.path)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("warning: blob \(blob)"), result.stderr)
+        XCTAssertEqual(jsonLines(result.stdout).compactMap { $0["secret"] as? String }, [Tokens.one])
+    }
 }
