@@ -70,7 +70,7 @@ struct GitHookCommand: ParsableCommand {
             let updates = try RefUpdate.parsePrePush(input)
             // Commits the remote already has (as far as we know) are not scanned again.
             try PushScan.check(
-                updates: updates, knownRefs: "refs/remotes/\(remote)/", repository: repository,
+                updates: updates, knownRefs: "refs/remotes/", repository: repository,
                 fromEnvironment: false, hookName: "pre-push", quiet: quiet)
         }
     }

@@ -234,6 +234,13 @@ public struct GitHistoryWalker {
                 }
             }
         case .range(let include, let exclude):
+            if let ids = repository.revisionWalk(include: include, exclude: exclude) {
+                var found: [GitObjectID: GitCommit] = [:]
+                for id in ids {
+                    if let commit = repository.commit(id) { found[id] = commit } else { set.missingCommits.append(id) }
+                }
+                return topologicalOrder(found)
+            }
             tips = include
             hidden = ancestors(of: exclude, missing: &set.missingCommits)
         }

@@ -267,6 +267,35 @@ public final class GitRepository {
         return tips
     }
 
+    /// Commits reachable from `include` and from none of `exclude`, through
+    /// libgit2's revision walk (which stops early instead of walking all of
+    /// `exclude`'s history); nil when it fails, e.g. on missing objects.
+    public func revisionWalk(include: [GitObjectID], exclude: [GitObjectID]) -> [GitObjectID]? {
+        var walk: OpaquePointer?
+        guard git_revwalk_new(&walk, handle) == 0, let walk else { return nil }
+        defer { git_revwalk_free(walk) }
+        for id in include {
+            var oid = id.oid
+            guard git_revwalk_push(walk, &oid) == 0 else { return nil }
+        }
+        for id in exclude {
+            var oid = id.oid
+            guard git_revwalk_hide(walk, &oid) == 0 else { return nil }
+        }
+        var ids: [GitObjectID] = []
+        var oid = git_oid()
+        while true {
+            let code = git_revwalk_next(&oid, walk)
+            if code == GIT_ITEROVER.rawValue { break }
+            guard code == 0 else {
+                git_error_clear()
+                return nil
+            }
+            ids.append(GitObjectID(oid))
+        }
+        return ids
+    }
+
     // MARK: Objects
 
     /// The commit `id`, or nil if it is missing or not a commit.
