@@ -39,6 +39,8 @@ public enum GitPackOrder {
                 }
             }
             // An entry ends where the next one starts (the pack ends with a 20-byte checksum).
+            // Sizes only save header reads; not worth sorting a big index for a few objects.
+            guard wanted.count * 64 >= offsets.count else { continue }
             offsets.sort()
             if let packSize { offsets.append(UInt64(max(packSize - 20, 0))) }
             for (index, offset) in wanted {
