@@ -48,7 +48,8 @@ struct GitHookInstaller {
 
     init(repositoryPath: String, executable: String = GitHookInstaller.currentExecutable()) throws {
         let repository = try GitRepository(path: repositoryPath)
-        hooksDirectory = repository.hooksDirectory.hasSuffix("/")
+        hooksDirectory =
+            repository.hooksDirectory.hasSuffix("/")
             ? String(repository.hooksDirectory.dropLast()) : repository.hooksDirectory
         self.executable = executable
     }
@@ -182,7 +183,8 @@ enum PushScan {
             repository: repository, selection: selection, maxFileSize: 10 * 1024 * 1024, threads: 0, quiet: quiet,
             fromEnvironment: fromEnvironment)
         guard !result.findings.isEmpty else { return }
-        let context = ReportContext(revealSecrets: false, color: false, rules: result.rules, toolVersion: HushVersion.current)
+        let context = ReportContext(
+            revealSecrets: false, color: false, rules: result.rules, toolVersion: HushVersion.current)
         var message = "hush: \(hookName) rejected: \(result.findings.count) credential(s) in the pushed commits.\n\n"
         message += Reporter.render(.text, findings: result.findings, summary: result.summary, context: context)
         message += """

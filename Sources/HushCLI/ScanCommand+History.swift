@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import HushScan
 import HushRules
+import HushScan
 import HushSources
 
 extension ScanCommand {

@@ -35,7 +35,10 @@ struct ScanCommand: ParsableCommand {
     var threads: Int = 0
 
     mutating func run() throws {
-        if history.isGitScan { try runHistoryScan(); return }
+        if history.isGitScan {
+            try runHistoryScan()
+            return
+        }
         let root = paths.first { $0 != "-" } ?? "."
         let engine = try EngineLoader.engine(root: root)
         var walk = WalkOptions()

@@ -200,7 +200,8 @@ public final class HistoryScanner: @unchecked Sendable {
         if stats.shallow {
             onNote(
                 "shallow clone: history before the shallow boundary is not in this repository; "
-                    + "scanned the \(stats.commits) commit(s) present (fetch full history with 'git fetch --unshallow')")
+                    + "scanned the \(stats.commits) commit(s) present (fetch full history with 'git fetch --unshallow')"
+            )
         } else if !changeSet.missingCommits.isEmpty {
             onWarning(
                 ScanWarning(

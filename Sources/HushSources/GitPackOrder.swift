@@ -27,8 +27,9 @@ public enum GitPackOrder {
                 continue
             }
             let base = UInt64(packNumber) << 44
-            let packSize = (try? FileManager.default.attributesOfItem(
-                atPath: String(indexPath.dropLast(4)) + ".pack")[.size] as? Int) ?? nil
+            let packSize =
+                (try? FileManager.default.attributesOfItem(
+                    atPath: String(indexPath.dropLast(4)) + ".pack")[.size] as? Int) ?? nil
             var offsets: [UInt64] = []
             var wanted: [(index: Int, offset: UInt64)] = []
             forEachEntry(in: data) { id, offset in
@@ -78,8 +79,12 @@ public enum GitPackOrder {
     static func forEachEntry(in data: Data, _ body: (GitObjectID, UInt64) -> Void) {
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             guard raw.count >= 1032, let start = raw.baseAddress else { return }
-            func u32(_ at: Int) -> UInt32 { UInt32(bigEndian: start.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
-            func u64(_ at: Int) -> UInt64 { UInt64(bigEndian: start.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+            func u32(_ at: Int) -> UInt32 {
+                UInt32(bigEndian: start.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+            }
+            func u64(_ at: Int) -> UInt64 {
+                UInt64(bigEndian: start.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+            }
             let isVersion2 = u32(0) == 0xFF74_4F63 && u32(4) == 2
             let fanout = isVersion2 ? 8 : 0
             let count = Int(u32(fanout + 255 * 4))

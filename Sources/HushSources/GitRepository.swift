@@ -138,7 +138,8 @@ public final class GitRepository {
         requestedPath = path
         var repository: OpaquePointer?
         let flags = fromEnvironment ? GIT_REPOSITORY_OPEN_FROM_ENV.rawValue : 0
-        let code = fromEnvironment
+        let code =
+            fromEnvironment
             ? git_repository_open_ext(&repository, nil, flags, nil)
             : git_repository_open_ext(&repository, path, flags, nil)
         guard code == 0, let repository else {

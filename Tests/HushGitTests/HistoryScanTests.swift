@@ -181,10 +181,12 @@ final class HistoryScanTests: XCTestCase {
 
     func testSubmodulesAndLFSPointersAreSkippedWithANote() throws {
         let repo = try TestRepository()
-        try repo.commit("lfs", [
-            "big.bin": "version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 12\n",
-            "a.txt": "plain\n",
-        ])
+        try repo.commit(
+            "lfs",
+            [
+                "big.bin": "version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 12\n",
+                "a.txt": "plain\n",
+            ])
         let head = try repo.git(["rev-parse", "HEAD"])
         try repo.git(["update-index", "--add", "--cacheinfo", "160000,\(head),vendor/lib"])
         try repo.git(["commit", "-q", "-m", "add submodule"])
