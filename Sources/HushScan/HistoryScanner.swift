@@ -132,6 +132,16 @@ public final class HistoryScanner: @unchecked Sendable {
             changeSet.blobs, repository: repository, started: started, summary: &summary, stats: &stats)
         stats.blobSeconds = Date().timeIntervalSince(started) - stats.walkSeconds
         if !stats.submodules.isEmpty { summary.skipped["submodule", default: 0] += stats.submodules.count }
+        if stats.lfsPointers > 0 {
+            onNote(
+                "skipped \(stats.lfsPointers) Git LFS pointer file(s): their content is in LFS storage, not in git; "
+                    + "scan a checkout with 'hush scan' to cover it")
+        }
+        if let oversize = summary.skipped[SkipReason.tooLarge.rawValue], oversize > 0 {
+            onNote(
+                "skipped \(oversize) blob(s) larger than \(options.maxBlobSize) bytes; raise the limit with --max-file-size"
+            )
+        }
 
         let attribution = HistoryAttribution(engine: engine, changeSet: changeSet, hits: hits)
         var headFiles: [String: GitObjectID] = [:]
@@ -168,7 +178,8 @@ public final class HistoryScanner: @unchecked Sendable {
             if let prefix {
                 excluded += repository.refTips().filter { $0.isCommit && $0.name.hasPrefix(prefix) }.map(\.target)
             }
-            let included = try include.map { revision throws(GitError) in try repository.resolveCommit(revision) }
+            // Pushed tags may point to trees or blobs: only commits have history to scan.
+            let included = include.compactMap { try? repository.resolveCommit($0) }
             return .range(include: included, exclude: excluded)
         }
     }
