@@ -8,3 +8,7 @@ static inline int hush_git_set_cache_object_limit(git_object_t type, size_t size
 static inline int hush_git_set_cache_max_size(ssize_t size) {
     return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, size);
 }
+
+static inline int hush_git_set_strict_hash_verification(int enabled) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
+}

@@ -128,6 +128,9 @@ public final class GitRepository {
         _ = hush_git_set_cache_object_limit(GIT_OBJECT_TREE, 1 << 20)
         _ = hush_git_set_cache_object_limit(GIT_OBJECT_COMMIT, 1 << 16)
         _ = hush_git_set_cache_max_size(16 << 20)
+        // Re-hashing every object read (SHA-1 with collision detection) cost
+        // more than inflating it; zlib's checksum still catches corruption.
+        _ = hush_git_set_strict_hash_verification(0)
     }()
 
     /// Opens the repository containing `path` (searching upwards), or, with
