@@ -129,7 +129,7 @@ public final class HistoryScanner: @unchecked Sendable {
 
         var summary = ScanSummary()
         let hits = scanBlobs(
-            changeSet.blobs, repository: repository, started: started, summary: &summary, stats: &stats)
+            changeSet.blobs, repository: repository, summary: &summary, stats: &stats)
         stats.blobSeconds = Date().timeIntervalSince(started) - stats.walkSeconds
         if !stats.submodules.isEmpty { summary.skipped["submodule", default: 0] += stats.submodules.count }
         if stats.lfsPointers > 0 {
@@ -252,8 +252,7 @@ public final class HistoryScanner: @unchecked Sendable {
     }
 
     private func scanBlobs(
-        _ blobs: [GitObjectID], repository: GitRepository, started: Date, summary: inout ScanSummary,
-        stats: inout HistoryStats
+        _ blobs: [GitObjectID], repository: GitRepository, summary: inout ScanSummary, stats: inout HistoryStats
     ) -> BlobHits {
         guard !blobs.isEmpty else { return [:] }
         let started = Date()  // rate and estimate cover the blob phase only
@@ -271,10 +270,14 @@ public final class HistoryScanner: @unchecked Sendable {
                 defer { group.leave() }
                 var totals = WorkerTotals()
                 let scratch = self.engine.makeScratch()
-                guard
-                    let reader = try? GitRepository(
-                        path: gitDirectory, fromEnvironment: self.options.fromEnvironment)
-                else { return }
+                let reader: GitRepository
+                do {
+                    reader = try GitRepository(path: gitDirectory, fromEnvironment: self.options.fromEnvironment)
+                } catch {
+                    // The other workers take over this one's share.
+                    self.onWarning(ScanWarning(path: gitDirectory, message: "a reader could not open it: \(error)"))
+                    return
+                }
                 while true {
                     let start = cursor.withLock { value -> Int in
                         defer { value += chunk }
