@@ -76,6 +76,9 @@ let package = Package(
         .testTarget(name: "HushCLITests", dependencies: ["HushCLI"]),
         .testTarget(name: "HushVaultTests", dependencies: ["HushVault", "HushCrypto", "HushCLI"]),
         .testTarget(name: "HushMigrateTests", dependencies: ["HushMigrate", "HushScan", "HushVault", "HushCLI"]),
+        .testTarget(
+            name: "HushGitTests",
+            dependencies: ["HushScan", "HushSources", "HushRules", "HushMatcher", "HushCLI"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -4,6 +4,7 @@ enum CLIError: Error, CustomStringConvertible {
     case cannotWrite(String, reason: String)
     case unknownRule(String)
     case ruleTestsFailed(Int)
+    case git(String)
 
     var description: String {
         switch self {
@@ -11,6 +12,7 @@ enum CLIError: Error, CustomStringConvertible {
         case .cannotWrite(let path, let reason): "cannot write '\(path)': \(reason)"
         case .unknownRule(let id): "no rule has the id '\(id)'; 'hush rules list' shows them all"
         case .ruleTestsFailed(let count): "\(count) rule sample(s) failed"
+        case .git(let message): message
         }
     }
 }

@@ -1,89 +1,117 @@
 import ArgumentParser
 import Foundation
 
-/// `hush hook`: install git integration.
+/// `hush hook`: git integration: hooks that scan commits and pushes, the
+/// server-side pre-receive check, and the vault's merge driver.
 public struct HookCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "hook", abstract: "Install git integration (merge driver, pre-commit and pre-push hooks).",
-        subcommands: [HookInstall.self])
+        commandName: "hook",
+        abstract: "Install or remove git hooks that scan commits and pushes; run server-side checks; merge vaults.",
+        subcommands: [Install.self, Uninstall.self, PreReceiveCommand.self, PrePush.self]
+    )
 
     public init() {}
-}
 
-/// The kinds of git integration `hush hook install` knows.
-///
-/// Extension point: add a case here and a branch in `HookInstall.run()`. `pre-commit` and `pre-push` are reserved
-/// for the scanner's hooks, which are implemented separately.
-enum HookKind: String, ExpressibleByArgument, CaseIterable {
-    case mergeDriver = "merge-driver"
-    case preCommit = "pre-commit"
-    case prePush = "pre-push"
-}
+    /// `hush hook install pre-commit|pre-push|merge-driver`.
+    struct Install: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Install git integration in a repository.",
+            discussion: """
+                pre-commit: a hook that scans staged changes. pre-push: a hook that scans the commits being pushed.
+                merge-driver: registers `hush vault merge` for the vault file, so branches that change different
+                entries merge cleanly (see docs/vault-format.md).
+                """)
 
-struct HookInstall: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "install", abstract: "Install one kind of git integration in a repository.",
-        discussion: "merge-driver: registers `hush vault merge` as the git merge driver for the vault file, so "
-            + "branches that change different entries merge cleanly (see docs/vault-format.md).")
+        @Argument(help: "pre-commit, pre-push or merge-driver.")
+        var kind: InstallKind
 
-    @Argument(help: "What to install: \(HookKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var kind: HookKind
+        @Option(help: "The repository (default: the one around the current directory).")
+        var repository: String = "."
 
-    @Option(help: "The repository (default: the current directory's).") var repo: String = "."
+        @Flag(help: "Replace an existing hook that hush did not write.")
+        var force = false
 
-    @Option(help: "The vault path relative to the repository root.") var vault: String = ".hush/vault.yaml"
+        @Option(help: "merge-driver: the vault path relative to the repository root.")
+        var vault: String = ".hush/vault.yaml"
 
-    @Option(help: "The command git should run (default: the absolute path of this hush).")
-    var hushCommand: String?
+        @Option(help: "merge-driver: the command git should run (default: the absolute path of this hush).")
+        var hushCommand: String?
 
-    func run() throws {
-        switch kind {
-        case .mergeDriver:
-            try installMergeDriver()
-        case .preCommit, .prePush:
-            printError("hush: error: `hush hook install \(kind.rawValue)` is not available yet")
-            throw ExitCode(1)
+        func run() throws {
+            guard let hook = kind.hook else {
+                try MergeDriverInstaller(repository: repository, vault: vault, hushCommand: hushCommand).install()
+                return
+            }
+            let installer = try GitHookInstaller(repositoryPath: repository)
+            let path = try installer.install(hook.installerKind, force: force)
+            print("installed \(kind.rawValue) hook at \(path)")
         }
     }
 
-    private func git(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", repo] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            printError("hush: error: git \(arguments.joined(separator: " ")) failed in \(repo)")
-            throw ExitCode(1)
-        }
-        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    /// What `hush hook install` can install.
+    enum InstallKind: String, ExpressibleByArgument, CaseIterable {
+        case preCommit = "pre-commit"
+        case prePush = "pre-push"
+        case mergeDriver = "merge-driver"
+
+        /// The git hook, or nil for the merge driver.
+        var hook: HookKind? { HookKind(rawValue: rawValue) }
     }
 
-    static func shellQuote(_ text: String) -> String {
-        if text.allSatisfy({ $0.isLetter || $0.isNumber || "/._-+".contains($0) }) { return text }
-        return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    /// `hush hook uninstall pre-commit|pre-push`.
+    struct Uninstall: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a git hook that hush installed.")
+
+        @Argument(help: "pre-commit or pre-push.")
+        var kind: HookKind
+
+        @Option(help: "The repository (default: the one around the current directory).")
+        var repository: String = "."
+
+        func run() throws {
+            let installer = try GitHookInstaller(repositoryPath: repository)
+            let path = try installer.uninstall(kind.installerKind)
+            print("removed \(kind.rawValue) hook \(path)")
+        }
     }
 
-    private func installMergeDriver() throws {
-        let root = try git(["rev-parse", "--show-toplevel"])
-        let command =
-            hushCommand
-            ?? Self.shellQuote(
-                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-                    ?? CommandLine.arguments[0])
-        _ = try git(["config", "merge.hush-vault.name", "hush vault: merge entry by entry"])
-        _ = try git(["config", "merge.hush-vault.driver", "\(command) vault merge %O %A %B"])
-        let attributes = URL(fileURLWithPath: root).appendingPathComponent(".gitattributes")
-        let line = "\(vault) merge=hush-vault -text"
-        var text = (try? String(contentsOf: attributes, encoding: .utf8)) ?? ""
-        if !text.split(separator: "\n").contains(where: { $0.trimmingCharacters(in: .whitespaces) == line }) {
-            if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
-            text += line + "\n"
-            try text.write(to: attributes, atomically: true, encoding: .utf8)
+    /// `hush hook pre-push REMOTE [URL]`: what the installed pre-push hook runs.
+    struct PrePush: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "pre-push",
+            abstract: "Pre-push hook: scan the commits being pushed (reads git's pre-push input on stdin).")
+
+        @Argument(help: "The remote's name, as git passes it.")
+        var remote: String = "origin"
+
+        @Argument(help: "The remote's URL (unused).")
+        var url: String?
+
+        @Option(help: "The repository (default: the one around the current directory).")
+        var repository: String = "."
+
+        @Flag(name: .shortAndLong, help: "Print no progress or notes.")
+        var quiet = false
+
+        func run() throws {
+            let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            let updates = try RefUpdate.parsePrePush(input)
+            // Commits the remote already has (as far as we know) are not scanned again.
+            try PushScan.check(
+                updates: updates, knownRefs: "refs/remotes/", repository: repository,
+                fromEnvironment: false, hookName: "pre-push", quiet: quiet)
         }
-        print("installed the hush-vault merge driver for \(vault) (commit .gitattributes; each clone runs this once)")
+    }
+
+    enum HookKind: String, ExpressibleByArgument, CaseIterable {
+        case preCommit = "pre-commit"
+        case prePush = "pre-push"
+
+        var installerKind: GitHookInstaller.Kind {
+            switch self {
+            case .preCommit: .preCommit
+            case .prePush: .prePush
+            }
+        }
     }
 }

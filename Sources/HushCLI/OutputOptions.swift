@@ -35,7 +35,16 @@ struct OutputOptions: ParsableArguments {
         let report = Reporter.render(format, findings: findings, summary: summary, context: context)
         if let output {
             do {
-                try AtomicFile.write(Data(report.utf8), to: output, mode: noRedact ? 0o600 : 0o644)
+                if Self.isSpecialFile(output) {
+                    // A device or pipe (`-o /dev/stdout`, a FIFO) is written in place, never replaced.
+                    guard let handle = FileHandle(forWritingAtPath: output) else {
+                        throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+                    }
+                    try handle.write(contentsOf: Data(report.utf8))
+                    try handle.close()
+                } else {
+                    try AtomicFile.write(Data(report.utf8), to: output, mode: noRedact ? 0o600 : 0o644)
+                }
             } catch {
                 throw CLIError.cannotWrite(output, reason: "\(error)")
             }
@@ -48,6 +57,15 @@ struct OutputOptions: ParsableArguments {
             let text = Reporter.render(.text, findings: [], summary: summary, context: summaryContext)
             FileHandle.standardError.write(Data(text.utf8))
         }
+    }
+}
+
+extension OutputOptions {
+    /// Whether `path` exists and is something other than a regular file.
+    static func isSpecialFile(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        return (info.st_mode & S_IFMT) != S_IFREG
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HushReport
+import HushRules
 import HushScan
 
 /// `hush scan`: find credentials in files and folders.
@@ -18,19 +19,40 @@ struct ScanCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @OptionGroup var history: HistoryOptions
+
     @Option(help: "Baseline file of accepted findings (see 'hush baseline'); only new findings are reported.")
     var baseline: String?
 
     mutating func run() throws {
         let accepted = try baseline.map { try Baseline.load(path: $0) }
-        var (engine, result) = try inputs.scan(warnings: output.quiet)
+        var report = history.isGitScan ? try runHistoryScan() : try runTreeScan()
         if let accepted {
-            let before = result.findings.count
-            result.findings = accepted.filter(result.findings)
-            result.summary.findings = result.findings.count
-            result.summary.baselined = before - result.findings.count
+            let before = report.findings.count
+            report.findings = accepted.filter(report.findings)
+            report.lines = accepted.filter(report.lines)
+            report.summary.findings = report.findings.count
+            report.summary.baselined = before - report.findings.count
         }
-        try output.emit(findings: result.findings, summary: result.summary, rules: engine.matcher.rules)
-        if !result.findings.isEmpty { throw ExitCode(1) }
+        try output.emit(
+            findings: output.format == .jsonl ? report.lines : report.findings, summary: report.summary,
+            rules: report.rules)
+        if !report.findings.isEmpty { throw ExitCode(1) }
+    }
+
+    /// What a scan found, ready to report.
+    struct Report {
+        /// One per distinct secret (history: with its other locations).
+        var findings: [Finding]
+        /// One per line of `jsonl` output (history: one per place a secret was introduced).
+        var lines: [Finding]
+        var summary: ScanSummary
+        var rules: [Rule]
+    }
+
+    func runTreeScan() throws -> Report {
+        let (engine, result) = try inputs.scan(warnings: output.quiet)
+        return Report(
+            findings: result.findings, lines: result.findings, summary: result.summary, rules: engine.matcher.rules)
     }
 }

@@ -2,7 +2,10 @@
 /// `checksum:`; a candidate whose checksum does not verify is dropped.
 public enum Checksum: String, CaseIterable, Sendable {
     /// `PREFIX_` + payload + 6 base62 digits of the CRC32 of the payload
-    /// (GitHub's token format, also used by npm).
+    /// (GitHub's token format, also used by npm). GitHub does not publish
+    /// the order of its base62 digits and implementations differ (`0-9A-Za-z`
+    /// and `A-Za-z0-9`), so either is accepted: a made-up or corrupted token
+    /// still passes with odds of 2 in 62^6.
     case crc32Base62Suffix = "crc32-base62"
 
     /// Whether `token` carries a valid checksum of this kind.
@@ -18,13 +21,18 @@ public enum Checksum: String, CaseIterable, Sendable {
         let body = bytes[(underscore + 1)...]
         guard body.count > 6 else { return false }
         let payload = body.dropLast(6)
-        let expected = base62(CRC32.checksum(payload), width: 6)
-        return Array(body.suffix(6)) == expected
+        let crc = CRC32.checksum(payload)
+        let found = Array(body.suffix(6))
+        return alphabets.contains { base62(crc, width: 6, alphabet: $0) == found }
     }
 
-    /// `value` in base 62 (`0-9A-Za-z`), left-padded with `0` to `width` digits.
-    static func base62(_ value: UInt32, width: Int) -> [UInt8] {
-        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
+    static let alphabets = [
+        Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8),
+        Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8),
+    ]
+
+    /// `value` in base 62 over `alphabet`, left-padded with `0` to `width` digits.
+    static func base62(_ value: UInt32, width: Int, alphabet: [UInt8]) -> [UInt8] {
         var digits: [UInt8] = []
         var remaining = value
         repeat {

@@ -134,4 +134,23 @@ final class ScanCommandTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("0 failed"), result.stdout)
         XCTAssertEqual(try HushProcess.run(["rules", "explain", "no-such-rule"]).status, 2)
     }
+
+    func testOutputToADeviceOrPipeWritesInPlace() throws {
+        let fixture = try Fixture()
+        try fixture.write("a.env", "TOKEN=\(Self.token)\n")
+        let fifo = fixture.path("report.pipe")
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: "/bin/sh")
+        reader.arguments = ["-c", "cat \"$0\" > \"$1\"", fifo, fixture.path("received.jsonl")]
+        try reader.run()
+        let result = try HushProcess.run(["scan", fixture.path("a.env"), "-f", "jsonl", "-o", fifo])
+        reader.waitUntilExit()
+        XCTAssertEqual(result.status, 1, result.stderr)
+        var info = stat()
+        XCTAssertEqual(stat(fifo, &info), 0)
+        XCTAssertEqual(info.st_mode & S_IFMT, S_IFIFO, "the pipe is still a pipe")
+        let text = try String(contentsOfFile: fixture.path("received.jsonl"), encoding: .utf8)
+        XCTAssertTrue(text.contains("\"rule\":\"github-pat-classic\""), text)
+    }
 }

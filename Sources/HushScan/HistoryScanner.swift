@@ -1,0 +1,388 @@
+import CGit2
+import Foundation
+import HushMatcher
+import HushSources
+
+/// What part of a repository's history to scan.
+public enum HistorySelection: Sendable, Equatable {
+    /// Every blob reachable from any ref (and, with `unreachable`, dangling objects too).
+    case all(unreachable: Bool)
+    /// `BASE..HEAD`: the blobs the commits in the range add or change.
+    case range(String)
+    /// `REF..HEAD`.
+    case since(String)
+    /// What `git commit` would record: the index against HEAD.
+    case staged
+    /// Commits reachable from `include` and from none of `exclude` (nor from
+    /// any ref whose name starts with `excludeRefsUnder`, e.g. `refs/`): a push.
+    /// Excluded revisions that do not exist here are ignored.
+    case revisions(include: [String], exclude: [String], excludeRefsUnder: String?)
+}
+
+/// Options for `HistoryScanner`.
+public struct HistoryScanOptions: Sendable {
+    public var selection: HistorySelection = .all(unreachable: false)
+    /// Blobs larger than this are skipped and counted.
+    public var maxBlobSize = 10 * 1024 * 1024
+    /// Reader/scanner threads; 0 means one per core.
+    public var threads = 0
+    /// Open the repository that git's environment names (`GIT_DIR`, quarantine
+    /// object directories), as server-side hooks must.
+    public var fromEnvironment = false
+
+    public init() {}
+}
+
+/// Progress of a history scan, for display.
+public struct HistoryProgress: Sendable {
+    public enum Phase: Sendable { case commits, blobs }
+    public var phase: Phase
+    public var done: Int
+    public var total: Int
+    public var bytes: Int
+    public var seconds: Double
+}
+
+/// Counts specific to history scans.
+public struct HistoryStats: Sendable, Equatable {
+    /// Commits walked.
+    public var commits = 0
+    /// Additions and modifications found by diffing commits against parents.
+    public var changes = 0
+    /// Distinct blobs considered.
+    public var blobs = 0
+    /// Blobs read and scanned (each at most once).
+    public var blobsScanned = 0
+    /// The repository is a shallow clone.
+    public var shallow = false
+    /// Submodule paths met (not scanned).
+    public var submodules: [String] = []
+    /// Git LFS pointer files met (the content lives outside git; not scanned).
+    public var lfsPointers = 0
+    /// Objects that could not be read.
+    public var missingObjects = 0
+    /// Wall time of the commit walk and tree diffs, and of reading and scanning blobs.
+    public var walkSeconds = 0.0
+    public var blobSeconds = 0.0
+}
+
+/// Scans git history: every distinct blob once, in pack order, in parallel;
+/// then attributes each finding to the commits that introduced it.
+public final class HistoryScanner: @unchecked Sendable {
+    public let engine: ScanEngine
+    public let options: HistoryScanOptions
+    /// Called, possibly from worker threads, for each warning.
+    public var onWarning: @Sendable (ScanWarning) -> Void = { _ in }
+    /// Called for notes about what was (not) scanned: shallow clone, submodules.
+    public var onNote: @Sendable (String) -> Void = { _ in }
+    /// Called about ten times a second from the scanning thread.
+    public var onProgress: @Sendable (HistoryProgress) -> Void = { _ in }
+
+    private var threadCount: Int {
+        max(1, options.threads > 0 ? options.threads : ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    public init(engine: ScanEngine, options: HistoryScanOptions) {
+        self.engine = engine
+        self.options = options
+    }
+
+    /// The result of a history scan.
+    public struct Result: Sendable {
+        /// One finding per rule and secret, attributed to the first commit that
+        /// introduced it, with every other introduction in `otherLocations`.
+        public var findings: [Finding]
+        /// One finding per rule, secret, path and introducing commit.
+        public var introductions: [Finding]
+        public var summary: ScanSummary
+        public var stats: HistoryStats
+    }
+
+    /// Scans the repository at (or containing) `path`.
+    public func scan(repositoryPath path: String) throws(GitError) -> Result {
+        let started = Date()
+        let repository = try GitRepository(path: path, fromEnvironment: options.fromEnvironment)
+        var stats = HistoryStats()
+        stats.shallow = repository.isShallow
+
+        var walker = GitHistoryWalker(repository: repository)
+        walker.threads = threadCount
+        walker.fromEnvironment = options.fromEnvironment
+        walker.onProgress = { done, total in
+            self.onProgress(
+                HistoryProgress(
+                    phase: .commits, done: done, total: total, bytes: 0, seconds: Date().timeIntervalSince(started)))
+        }
+        let changeSet: GitChangeSet
+        switch options.selection {
+        case .staged:
+            changeSet = try walker.stagedChanges()
+        default:
+            changeSet = walker.changes(selection: try commitSelection(repository))
+        }
+        stats.walkSeconds = Date().timeIntervalSince(started)
+        stats.commits = changeSet.commits.count
+        stats.changes = changeSet.changes.count
+        stats.blobs = changeSet.blobs.count
+        stats.submodules = changeSet.submodulePaths.sorted()
+        report(changeSet, repository: repository, stats: stats)
+
+        var summary = ScanSummary()
+        let hits = scanBlobs(
+            changeSet.blobs, repository: repository, summary: &summary, stats: &stats)
+        stats.blobSeconds = Date().timeIntervalSince(started) - stats.walkSeconds
+        if !stats.submodules.isEmpty { summary.skipped["submodule", default: 0] += stats.submodules.count }
+        if stats.lfsPointers > 0 {
+            onNote(
+                "skipped \(stats.lfsPointers) Git LFS pointer file(s): their content is in LFS storage, not in git; "
+                    + "scan a checkout with 'hush scan' to cover it")
+        }
+        if let oversize = summary.skipped[SkipReason.tooLarge.rawValue], oversize > 0 {
+            onNote(
+                "skipped \(oversize) blob(s) larger than \(options.maxBlobSize) bytes; raise the limit with --max-file-size"
+            )
+        }
+
+        let attribution = HistoryAttribution(engine: engine, changeSet: changeSet, hits: hits)
+        var headFiles: [String: GitObjectID] = [:]
+        if options.selection != .staged, !repository.isHeadUnborn, let head = try? repository.resolveCommit("HEAD"),
+            let commit = repository.commit(head)
+        {
+            headFiles = repository.files(inTree: commit.tree)
+        }
+        let (findings, introductions) = attribution.attribute(
+            headFiles: headFiles,
+            scanExtra: { id in self.scanSingle(id, repository: repository) })
+        summary.findings = findings.count
+        summary.seconds = Date().timeIntervalSince(started)
+        return Result(findings: findings, introductions: introductions, summary: summary, stats: stats)
+    }
+
+    // MARK: Selection
+
+    private func commitSelection(_ repository: GitRepository) throws(GitError) -> GitCommitSelection {
+        switch options.selection {
+        case .all(let unreachable):
+            return .all(unreachable: unreachable)
+        case .staged:
+            return .range(include: [], exclude: [])
+        case .since(let base):
+            guard (try? repository.resolveCommit(base)) != nil else {
+                throw .invalidRange(base + "..HEAD", reason: "'\(base)' is not a branch, tag or commit here")
+            }
+            return try parseRange(base + "..HEAD", repository: repository)
+        case .range(let text):
+            return try parseRange(text, repository: repository)
+        case .revisions(let include, let exclude, let prefix):
+            var excluded = exclude.compactMap { try? repository.resolveCommit($0) }
+            if let prefix {
+                excluded += repository.refTips().filter { $0.isCommit && $0.name.hasPrefix(prefix) }.map(\.target)
+            }
+            // Pushed tags may point to trees or blobs: only commits have history to scan.
+            let included = include.compactMap { try? repository.resolveCommit($0) }
+            return .range(include: included, exclude: excluded)
+        }
+    }
+
+    /// Parses `BASE..HEAD` (an empty side means HEAD).
+    func parseRange(_ text: String, repository: GitRepository) throws(GitError) -> GitCommitSelection {
+        if text.contains("...") {
+            throw .invalidRange(text, reason: "symmetric ranges (A...B) are not supported")
+        }
+        let parts = text.components(separatedBy: "..")
+        guard parts.count == 2 else { throw .invalidRange(text, reason: "expected exactly one '..'") }
+        let base = parts[0].isEmpty ? "HEAD" : parts[0]
+        let head = parts[1].isEmpty ? "HEAD" : parts[1]
+        let baseID: GitObjectID
+        let headID: GitObjectID
+        do {
+            baseID = try repository.resolveCommit(base)
+            headID = try repository.resolveCommit(head)
+        } catch {
+            if case .unknownRevision(let name) = error {
+                throw .invalidRange(text, reason: "'\(name)' is not a branch, tag or commit here")
+            }
+            throw error
+        }
+        return .range(include: [headID], exclude: [baseID])
+    }
+
+    private func report(_ changeSet: GitChangeSet, repository: GitRepository, stats: HistoryStats) {
+        if stats.shallow {
+            onNote(
+                "shallow clone: history before the shallow boundary is not in this repository; "
+                    + "scanned the \(stats.commits) commit(s) present (fetch full history with 'git fetch --unshallow')"
+            )
+        } else if !changeSet.missingCommits.isEmpty {
+            onWarning(
+                ScanWarning(
+                    path: repository.gitDirectory,
+                    message: "\(changeSet.missingCommits.count) commit(s) are missing (first: "
+                        + "\(changeSet.missingCommits[0])); scanned the rest"))
+        }
+        if !changeSet.missingTrees.isEmpty {
+            onWarning(
+                ScanWarning(
+                    path: repository.gitDirectory,
+                    message: "\(changeSet.missingTrees.count) tree(s) are missing or corrupt (first: "
+                        + "\(changeSet.missingTrees[0])); scanned the rest"))
+        }
+        if !stats.submodules.isEmpty {
+            let shown = stats.submodules.prefix(5).joined(separator: ", ")
+            onNote(
+                "skipped \(stats.submodules.count) submodule(s) (\(shown)\(stats.submodules.count > 5 ? ", ..." : "")); "
+                    + "scan their repositories separately")
+        }
+        for name in changeSet.nonCommitRefs.prefix(5) {
+            onNote("ref '\(name)' points to a tree or blob, not a commit; not scanned")
+        }
+    }
+
+    // MARK: Blobs
+
+    /// Findings per blob index (paths in them are placeholders).
+    typealias BlobHits = [Int32: [Finding]]
+
+    private struct WorkerTotals {
+        var hits: BlobHits = [:]
+        var summary = ScanSummary()
+        var scanned = 0
+        var lfs = 0
+        var missing = 0
+    }
+
+    private func scanBlobs(
+        _ blobs: [GitObjectID], repository: GitRepository, summary: inout ScanSummary, stats: inout HistoryStats
+    ) -> BlobHits {
+        guard !blobs.isEmpty else { return [:] }
+        let started = Date()  // rate and estimate cover the blob phase only
+        let (keys, packedSizes) = GitPackOrder.locate(blobs, objectsDirectory: repository.commonDirectory + "objects")
+        let order = blobs.indices.sorted { (keys[$0], blobs[$0]) < (keys[$1], blobs[$1]) }.map { Int32($0) }
+        let cursor = Locked(0)
+        let done = Locked((objects: 0, bytes: 0))
+        let results = Locked([WorkerTotals]())
+        let gitDirectory = repository.gitDirectory
+        let chunk = 64
+        let group = DispatchGroup()
+        for _ in 0..<threadCount {
+            group.enter()
+            Thread.detachNewThread {
+                defer { group.leave() }
+                var totals = WorkerTotals()
+                let scratch = self.engine.makeScratch()
+                let reader: GitRepository
+                do {
+                    reader = try GitRepository(path: gitDirectory, fromEnvironment: self.options.fromEnvironment)
+                } catch {
+                    // The other workers take over this one's share.
+                    self.onWarning(ScanWarning(path: gitDirectory, message: "a reader could not open it: \(error)"))
+                    return
+                }
+                while true {
+                    let start = cursor.withLock { value -> Int in
+                        defer { value += chunk }
+                        return value
+                    }
+                    if start >= order.count { break }
+                    var bytes = 0
+                    let end = min(start + chunk, order.count)
+                    for position in start..<end {
+                        let blob = order[position]
+                        bytes += self.scanBlob(
+                            blob, id: blobs[Int(blob)], packedSize: packedSizes[Int(blob)], reader: reader,
+                            scratch: scratch, totals: &totals)
+                    }
+                    done.withLock {
+                        $0.objects += end - start
+                        $0.bytes += bytes
+                    }
+                }
+                results.withLock { $0.append(totals) }
+            }
+        }
+        while group.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+            let (objects, bytes) = done.withLock { ($0.objects, $0.bytes) }
+            onProgress(
+                HistoryProgress(
+                    phase: .blobs, done: objects, total: blobs.count, bytes: bytes,
+                    seconds: Date().timeIntervalSince(started)))
+        }
+        let final = done.withLock { $0 }
+        onProgress(
+            HistoryProgress(
+                phase: .blobs, done: final.objects, total: blobs.count, bytes: final.bytes,
+                seconds: Date().timeIntervalSince(started)))
+        var hits: BlobHits = [:]
+        for totals in results.withLock({ $0 }) {
+            hits.merge(totals.hits) { first, _ in first }
+            summary.add(totals.summary)
+            stats.blobsScanned += totals.scanned
+            stats.lfsPointers += totals.lfs
+            stats.missingObjects += totals.missing
+        }
+        return hits
+    }
+
+    /// Reads and scans one blob; returns the bytes read.
+    private func scanBlob(
+        _ index: Int32, id: GitObjectID, packedSize: Int? = nil, reader: GitRepository, scratch: Matcher.Scratch,
+        totals: inout WorkerTotals
+    ) -> Int {
+        switch reader.readBlob(id, limit: options.maxBlobSize, sizeHint: packedSize) {
+        case .missing(let message):
+            totals.missing += 1
+            totals.summary.skipped["missing object", default: 0] += 1
+            totals.summary.warnings += 1
+            onWarning(ScanWarning(path: "blob \(id)", message: "cannot read (\(message)); skipped"))
+            return 0
+        case .tooLarge:
+            totals.summary.skip(.tooLarge)
+            return 0
+        case .content(let bytes):
+            if Self.isLFSPointer(bytes) {
+                totals.lfs += 1
+                totals.summary.skipped["lfs pointer", default: 0] += 1
+                return bytes.count
+            }
+            guard let content = Self.prepare(bytes) else {
+                totals.summary.skip(.binary)
+                return bytes.count
+            }
+            totals.scanned += 1
+            totals.summary.filesScanned += 1
+            totals.summary.bytesScanned += bytes.count
+            let found = content.withUnsafeBufferPointer { engine.findings(in: $0, path: "", scratch: scratch) }
+            if !found.isEmpty { totals.hits[index] = found }
+            return bytes.count
+        }
+    }
+
+    /// Scans one blob outside the parallel phase (HEAD versions in range scans).
+    private func scanSingle(_ id: GitObjectID, repository: GitRepository) -> [Finding] {
+        var totals = WorkerTotals()
+        _ = scanBlob(0, id: id, reader: repository, scratch: engine.makeScratch(), totals: &totals)
+        return totals.hits[0] ?? []
+    }
+
+    /// `FileContent.prepare`, without its statistics (longest line, UTF-8
+    /// validity) for plain text, which history scans do not warn about.
+    /// Returns the bytes to scan, or nil for binary content.
+    static func prepare(_ bytes: [UInt8]) -> [UInt8]? {
+        let mayNeedWork = bytes.withUnsafeBytes { raw -> Bool in
+            guard let base = raw.baseAddress, raw.count > 0 else { return false }
+            if raw.count >= 2, (raw[0] == 0xFF && raw[1] == 0xFE) || (raw[0] == 0xFE && raw[1] == 0xFF) { return true }
+            return memchr(base, 0, min(raw.count, 8000)) != nil
+        }
+        guard mayNeedWork else { return bytes }
+        switch FileContent.prepare(bytes) {
+        case .binary: return nil
+        case .text(let content): return content.bytes
+        }
+    }
+
+    /// Git LFS stores a small pointer file in git and the content elsewhere.
+    static func isLFSPointer(_ bytes: [UInt8]) -> Bool {
+        let prefix = Array("version https://git-lfs.github.com/spec/v1".utf8)
+        return bytes.count < 1024 && bytes.starts(with: prefix)
+    }
+}

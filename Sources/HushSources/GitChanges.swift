@@ -1,0 +1,349 @@
+import CGit2
+import Foundation
+
+/// Which commits a history scan looks at.
+public enum GitCommitSelection: Sendable, Equatable {
+    /// Every commit reachable from any ref, HEAD and the stash; with
+    /// `unreachable`, also the dangling commits in the object database.
+    case all(unreachable: Bool)
+    /// Commits reachable from `include` and not from `exclude` (`A..B` is
+    /// include B, exclude A).
+    case range(include: [GitObjectID], exclude: [GitObjectID])
+}
+
+/// A blob that a commit (or the index) records at a path while none of its
+/// parents has that blob there: an addition or a modification.
+public struct GitChange: Sendable {
+    /// Index into `GitChangeSet.blobs`.
+    public var blob: Int32
+    /// Index into `GitChangeSet.paths`.
+    public var path: Int32
+    /// Index into `GitChangeSet.commits`; -1 for the index (`--staged`).
+    public var commit: Int32
+    /// Range in `GitChangeSet.previous`: the parents' blobs at the same path.
+    public var previousStart: Int32
+    public var previousCount: Int32
+}
+
+/// Everything a history scan needs to know about the selected commits:
+/// the changes each makes, with blobs and paths interned.
+public struct GitChangeSet: Sendable {
+    /// Selected commits, parents before children (oldest first).
+    public var commits: [GitCommit] = []
+    public var paths: [String] = []
+    /// Distinct blobs: those changed, and the parents' versions they replace.
+    public var blobs: [GitObjectID] = []
+    public var changes: [GitChange] = []
+    /// Blob indices of parents' versions, see `GitChange.previousStart`.
+    public var previous: [Int32] = []
+    /// Paths of submodules met (gitlinks, mode 160000); not scanned.
+    public var submodulePaths: Set<String> = []
+    /// Commits that were referenced but are missing (shallow or damaged repository).
+    public var missingCommits: [GitObjectID] = []
+    /// Trees that could not be read.
+    public var missingTrees: [GitObjectID] = []
+    /// Refs whose target is a tree or blob (tagged directly); their blobs are not attributed.
+    public var nonCommitRefs: [String] = []
+    /// Every blob in the object database, when unreachable objects were asked for.
+    var looseBlobs: [GitObjectID] = []
+
+    var blobIndex: [GitObjectID: Int32] = [:]
+    var pathIndex: [String: Int32] = [:]
+
+    public init() {}
+
+    /// The index of `id` in `blobs`, adding it if needed.
+    public mutating func intern(blob id: GitObjectID) -> Int32 {
+        if let index = blobIndex[id] { return index }
+        let index = Int32(blobs.count)
+        blobs.append(id)
+        blobIndex[id] = index
+        return index
+    }
+
+    /// The index of `path` in `paths`, adding it if needed.
+    public mutating func intern(path: String) -> Int32 {
+        if let index = pathIndex[path] { return index }
+        let index = Int32(paths.count)
+        paths.append(path)
+        pathIndex[path] = index
+        return index
+    }
+
+    /// The index of blob `id`, if it is known.
+    public func index(ofBlob id: GitObjectID) -> Int32? { blobIndex[id] }
+
+    /// The parents' blobs at the path of `change`.
+    public func previousBlobs(of change: GitChange) -> ArraySlice<Int32> {
+        previous[Int(change.previousStart)..<Int(change.previousStart + change.previousCount)]
+    }
+
+    /// Appends the changes of `part` (whose commit indices are already global).
+    mutating func merge(_ part: GitChangeSet) {
+        let blobMap = part.blobs.map { intern(blob: $0) }
+        let pathMap = part.paths.map { intern(path: $0) }
+        let offset = Int32(previous.count)
+        previous += part.previous.map { blobMap[Int($0)] }
+        changes += part.changes.map { change in
+            var change = change
+            change.blob = blobMap[Int(change.blob)]
+            change.path = pathMap[Int(change.path)]
+            change.previousStart += offset
+            return change
+        }
+        submodulePaths.formUnion(part.submodulePaths)
+        missingTrees += part.missingTrees
+    }
+
+    mutating func record(blob: GitObjectID, path: String, commit: Int32, previous parentBlobs: [GitObjectID]) {
+        let blobIndex = intern(blob: blob)
+        let start = Int32(previous.count)
+        for parent in parentBlobs { previous.append(intern(blob: parent)) }
+        changes.append(
+            GitChange(
+                blob: blobIndex, path: intern(path: path), commit: commit, previousStart: start,
+                previousCount: Int32(parentBlobs.count)))
+    }
+}
+
+/// Walks commits and diffs each against its parents.
+public struct GitHistoryWalker {
+    public let repository: GitRepository
+    /// Called now and then with the number of commits done.
+    public var onProgress: (Int, Int) -> Void = { _, _ in }
+
+    public init(repository: GitRepository) { self.repository = repository }
+
+    /// Threads that diff commits; each opens its own repository handle.
+    public var threads = 1
+    /// Open the worker handles from git's environment (see `GitRepository.init`).
+    public var fromEnvironment = false
+
+    /// The changes made by the selected commits.
+    public func changes(selection: GitCommitSelection) -> GitChangeSet {
+        var set = GitChangeSet()
+        let commits = selectCommits(selection, into: &set)
+        set.commits = commits
+        var position: [GitObjectID: Int] = [:]
+        for (index, commit) in commits.enumerated() { position[commit.id] = index }
+        let workers = max(1, min(threads, commits.count / 512))
+        if workers == 1 {
+            diff(commits, range: 0..<commits.count, position: position, repository: repository, into: &set)
+        } else {
+            diffInParallel(commits, workers: workers, position: position, into: &set)
+        }
+        // Blobs no commit records (dropped stashes, reset additions): scanned under a pseudo-path.
+        for blob in set.looseBlobs where set.index(ofBlob: blob) == nil {
+            set.record(blob: blob, path: "(unreachable blob \(blob))", commit: -1, previous: [])
+        }
+        set.looseBlobs = []
+        onProgress(commits.count, commits.count)
+        return set
+    }
+
+    private func diffInParallel(
+        _ commits: [GitCommit], workers: Int, position: [GitObjectID: Int], into set: inout GitChangeSet
+    ) {
+        // Commits diff independently: split them, then merge the parts in order.
+        let size = (commits.count + workers - 1) / workers
+        let parts = Locked([Int: GitChangeSet]())
+        let done = Locked(0)
+        let gitDirectory = repository.gitDirectory
+        let fromEnvironment = self.fromEnvironment
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let range = (worker * size)..<min(commits.count, (worker + 1) * size)
+            var part = GitChangeSet()
+            if let handle = try? GitRepository(path: gitDirectory, fromEnvironment: fromEnvironment) {
+                diff(commits, range: range, position: position, repository: handle, into: &part) { count in
+                    let total = done.withLock { value -> Int in
+                        value += count
+                        return value
+                    }
+                    if worker == 0 { onProgress(total, commits.count) }
+                }
+            }
+            parts.withLock { $0[worker] = part }
+        }
+        let finished = parts.withLock { $0 }
+        for worker in 0..<workers {
+            guard let part = finished[worker] else { continue }
+            set.merge(part)
+        }
+    }
+
+    private func diff(
+        _ commits: [GitCommit], range: Range<Int>, position: [GitObjectID: Int], repository: GitRepository,
+        into set: inout GitChangeSet, progress: (Int) -> Void = { _ in }
+    ) {
+        for index in range {
+            if (index - range.lowerBound) % 256 == 255 { progress(256) }
+            let commit = commits[index]
+            guard let tree = repository.tree(commit.tree) else {
+                set.missingTrees.append(commit.tree)
+                continue
+            }
+            var parentTrees: [GitTree] = []
+            for parent in commit.parents {
+                let parentTreeID = position[parent].map { commits[$0].tree } ?? repository.commit(parent)?.tree
+                if let parentTreeID, let parentTree = repository.tree(parentTreeID) { parentTrees.append(parentTree) }
+            }
+            diff(tree, against: parentTrees, prefix: "", commit: Int32(index), repository: repository, into: &set)
+        }
+    }
+
+    /// The changes the index would commit: staged files against HEAD's tree.
+    public func stagedChanges() throws(GitError) -> GitChangeSet {
+        var set = GitChangeSet()
+        let entries = try repository.indexEntries()
+        var head: [String: GitObjectID] = [:]
+        if !repository.isHeadUnborn, let headCommit = try? repository.resolveCommit("HEAD"),
+            let commit = repository.commit(headCommit)
+        {
+            head = repository.files(inTree: commit.tree)
+        }
+        for entry in entries {
+            if entry.kind == .submodule {
+                set.submodulePaths.insert(entry.path)
+                continue
+            }
+            guard entry.kind.isFile else { continue }
+            let before = head[entry.path]
+            if before == entry.id { continue }
+            set.record(blob: entry.id, path: entry.path, commit: -1, previous: before.map { [$0] } ?? [])
+        }
+        return set
+    }
+
+    // MARK: Commits
+
+    private func selectCommits(_ selection: GitCommitSelection, into set: inout GitChangeSet) -> [GitCommit] {
+        var tips: [GitObjectID] = []
+        var hidden = Set<GitObjectID>()
+        switch selection {
+        case .all(let unreachable):
+            for tip in repository.refTips() {
+                if tip.isCommit { tips.append(tip.target) } else { set.nonCommitRefs.append(tip.name) }
+            }
+            if unreachable {
+                for id in repository.allObjectIDs() {
+                    switch repository.objectType(id) {
+                    case GIT_OBJECT_COMMIT: tips.append(id)
+                    case GIT_OBJECT_BLOB: set.looseBlobs.append(id)
+                    default: break
+                    }
+                }
+            }
+        case .range(let include, let exclude):
+            if let ids = repository.revisionWalk(include: include, exclude: exclude) {
+                var found: [GitObjectID: GitCommit] = [:]
+                for id in ids {
+                    if let commit = repository.commit(id) { found[id] = commit } else { set.missingCommits.append(id) }
+                }
+                return topologicalOrder(found)
+            }
+            tips = include
+            hidden = ancestors(of: exclude, missing: &set.missingCommits)
+        }
+        var found: [GitObjectID: GitCommit] = [:]
+        var stack = tips.filter { !hidden.contains($0) }
+        var missing = Set<GitObjectID>()
+        while let id = stack.popLast() {
+            if found[id] != nil || missing.contains(id) || hidden.contains(id) { continue }
+            guard let commit = repository.commit(id) else {
+                missing.insert(id)
+                continue
+            }
+            found[id] = commit
+            for parent in commit.parents where found[parent] == nil && !hidden.contains(parent) {
+                stack.append(parent)
+            }
+        }
+        set.missingCommits += missing.sorted()
+        return topologicalOrder(found)
+    }
+
+    private func ancestors(of tips: [GitObjectID], missing: inout [GitObjectID]) -> Set<GitObjectID> {
+        var seen = Set<GitObjectID>()
+        var stack = tips
+        while let id = stack.popLast() {
+            if seen.contains(id) { continue }
+            guard let commit = repository.commit(id) else { continue }
+            seen.insert(id)
+            for parent in commit.parents where !seen.contains(parent) { stack.append(parent) }
+        }
+        return seen
+    }
+
+    /// Parents before children; otherwise oldest committer time first.
+    private func topologicalOrder(_ commits: [GitObjectID: GitCommit]) -> [GitCommit] {
+        let byTime = commits.values.sorted { ($0.commitTime, $0.id) < ($1.commitTime, $1.id) }
+        var emitted = Set<GitObjectID>()
+        emitted.reserveCapacity(commits.count)
+        var order: [GitCommit] = []
+        order.reserveCapacity(commits.count)
+        for start in byTime where !emitted.contains(start.id) {
+            // Iterative depth-first: emit a commit once all its parents are out.
+            var stack: [(GitCommit, Int)] = [(start, 0)]
+            var onStack: Set<GitObjectID> = [start.id]
+            while let (commit, resume) = stack.popLast() {
+                var next = resume
+                var pushed = false
+                while next < commit.parents.count {
+                    let parent = commit.parents[next]
+                    next += 1
+                    if let parentCommit = commits[parent], !emitted.contains(parent), !onStack.contains(parent) {
+                        stack.append((commit, next))
+                        stack.append((parentCommit, 0))
+                        onStack.insert(parent)
+                        pushed = true
+                        break
+                    }
+                }
+                if !pushed {
+                    emitted.insert(commit.id)
+                    onStack.remove(commit.id)
+                    order.append(commit)
+                }
+            }
+        }
+        return order
+    }
+
+    // MARK: Trees
+
+    private func diff(
+        _ tree: GitTree, against parents: [GitTree], prefix: String, commit: Int32, repository: GitRepository,
+        into set: inout GitChangeSet
+    ) {
+        for index in 0..<tree.count {
+            let entry = tree.entry(at: index)
+            let name = entry.cName
+            let parentEntries = parents.map { $0.entry(named: name) }
+            if parentEntries.contains(where: { $0.map { entry.sameObject(as: $0) } ?? false }) { continue }
+            switch entry.kind {
+            case .tree:
+                guard let subtree = repository.tree(entry.id) else {
+                    set.missingTrees.append(entry.id)
+                    continue
+                }
+                let parentSubtrees = parentEntries.compactMap { parentEntry -> GitTree? in
+                    guard let parentEntry, parentEntry.kind == .tree else { return nil }
+                    return repository.tree(parentEntry.id)
+                }
+                diff(
+                    subtree, against: parentSubtrees, prefix: prefix + entry.name + "/", commit: commit,
+                    repository: repository, into: &set)
+            case .blob, .executable:
+                let previous = parentEntries.compactMap { parentEntry -> GitObjectID? in
+                    guard let parentEntry, parentEntry.kind.isFile else { return nil }
+                    return parentEntry.id
+                }
+                set.record(blob: entry.id, path: prefix + entry.name, commit: commit, previous: previous)
+            case .submodule:
+                set.submodulePaths.insert(prefix + entry.name)
+            case .symlink, .other:
+                continue
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import CGit2
+
+/// A git object id (SHA-1, 20 bytes), cheap to hash and compare.
+public struct GitObjectID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    var high: UInt64
+    var middle: UInt64
+    var low: UInt32
+
+    /// The id of a libgit2 `git_oid`.
+    public init(_ oid: git_oid) {
+        var copy = oid
+        (high, middle, low) = withUnsafeBytes(of: &copy.id) { raw in
+            (
+                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+                UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+            )
+        }
+    }
+
+    /// The id from 20 raw bytes at `pointer` (as in a pack `.idx` file).
+    init(rawBytes pointer: UnsafeRawPointer) {
+        high = UInt64(bigEndian: pointer.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+        middle = UInt64(bigEndian: pointer.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        low = UInt32(bigEndian: pointer.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+    }
+
+    /// Parses 40 hexadecimal digits; nil for anything else.
+    public init?(hex: String) {
+        let digits = Array(hex.utf8)
+        guard digits.count == 40 else { return nil }
+        var oid = git_oid()
+        let ok = hex.withCString { git_oid_fromstrn(&oid, $0, 40) == 0 }
+        guard ok else { return nil }
+        self.init(oid)
+    }
+
+    /// The libgit2 form.
+    public var oid: git_oid {
+        var oid = git_oid()
+        withUnsafeMutableBytes(of: &oid.id) { raw in
+            raw.storeBytes(of: high.bigEndian, toByteOffset: 0, as: UInt64.self)
+            raw.storeBytes(of: middle.bigEndian, toByteOffset: 8, as: UInt64.self)
+            raw.storeBytes(of: low.bigEndian, toByteOffset: 16, as: UInt32.self)
+        }
+        return oid
+    }
+
+    /// Whether every digit is zero (git's "no object", e.g. a new branch in a push).
+    public var isZero: Bool { high == 0 && middle == 0 && low == 0 }
+
+    /// The all-zero id.
+    public static let zero = GitObjectID(high: 0, middle: 0, low: 0)
+
+    init(high: UInt64, middle: UInt64, low: UInt32) {
+        self.high = high
+        self.middle = middle
+        self.low = low
+    }
+
+    /// 40 lower-case hexadecimal digits.
+    public var description: String {
+        func hex<T: FixedWidthInteger>(_ value: T) -> String {
+            let text = String(value, radix: 16)
+            return String(repeating: "0", count: T.bitWidth / 4 - text.count) + text
+        }
+        return hex(high) + hex(middle) + hex(low)
+    }
+
+    public static func < (lhs: GitObjectID, rhs: GitObjectID) -> Bool {
+        (lhs.high, lhs.middle, lhs.low) < (rhs.high, rhs.middle, rhs.low)
+    }
+}

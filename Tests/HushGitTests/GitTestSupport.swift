@@ -1,0 +1,168 @@
+import Foundation
+import HushMatcher
+import HushRules
+import HushScan
+import HushSources
+import XCTest
+
+/// Valid-checksum GitHub tokens (made with `scripts/checksum-token ghp_ BODY`).
+enum Tokens {
+    static let one = "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"
+    static let two = "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"
+    static let three = "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"
+    static let four = "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"
+}
+
+/// The output of a process.
+struct ProcessOutput {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs `executable` with `arguments` in `directory`, feeding `input` on stdin.
+@discardableResult
+func runProcess(
+    _ executable: String, _ arguments: [String], in directory: String, input: String? = nil,
+    environment extra: [String: String] = [:]
+) throws -> ProcessOutput {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    var environment = ProcessInfo.processInfo.environment
+    environment["HUSH_FINGERPRINT_KEY"] = "test-key"
+    environment["GIT_CONFIG_NOSYSTEM"] = "1"
+    environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
+    for (key, value) in extra { environment[key] = value }
+    process.environment = environment
+    let output = Pipe()
+    let error = Pipe()
+    let stdin = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    process.standardInput = stdin
+    try process.run()
+    if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+    try stdin.fileHandleForWriting.close()
+    // Read both pipes concurrently so neither fills up.
+    let errorData = Locked(Data())
+    let reader = Thread { errorData.withLock { $0 = error.fileHandleForReading.readDataToEndOfFile() } }
+    reader.start()
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    while reader.isExecuting || !reader.isFinished { usleep(1000) }
+    return ProcessOutput(
+        status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
+        stderr: String(decoding: errorData.withLock { $0 }, as: UTF8.self))
+}
+
+/// A throwaway git repository built with the git CLI, with fixed identities and dates.
+final class TestRepository {
+    let path: String
+    /// Only repositories this object created are deleted with it.
+    private let ownsDirectory: Bool
+    private var clock = 1_700_000_000
+
+    init(bare: Bool = false, name: String = "repo") throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("hush-git-\(UUID().uuidString)")
+        path = base.appendingPathComponent(name).path
+        ownsDirectory = true
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try git(bare ? ["init", "-q", "--bare", "-b", "main"] : ["init", "-q", "-b", "main"])
+    }
+
+    /// Wraps an existing directory (e.g. a clone).
+    init(existing path: String) {
+        self.path = path
+        ownsDirectory = false
+    }
+
+    deinit {
+        guard ownsDirectory else { return }
+        let folder = (path as NSString).deletingLastPathComponent
+        // Only ever the uniquely named folder made in init.
+        guard (folder as NSString).lastPathComponent.hasPrefix("hush-git-") else { return }
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    /// Runs git; throws when it fails.
+    @discardableResult
+    func git(_ arguments: [String], input: String? = nil) throws -> String {
+        clock += 60
+        let date = "\(clock) +0000"
+        let result = try runProcess(
+            "/usr/bin/git", ["-c", "user.name=Test Author", "-c", "user.email=author@example.com"] + arguments,
+            in: path, input: input,
+            environment: ["GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date])
+        guard result.status == 0 else {
+            throw NSError(
+                domain: "git", code: Int(result.status),
+                userInfo: [NSLocalizedDescriptionKey: "git \(arguments.joined(separator: " ")): \(result.stderr)"])
+        }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Writes (or, for nil, deletes) files, stages everything and commits; returns the commit id.
+    @discardableResult
+    func commit(_ message: String, _ files: [String: String?]) throws -> String {
+        try write(files)
+        try git(["add", "-A"])
+        try git(["commit", "-q", "--allow-empty", "-m", message])
+        return try git(["rev-parse", "HEAD"])
+    }
+
+    /// Writes (or deletes) files in the working tree.
+    func write(_ files: [String: String?]) throws {
+        for (name, content) in files {
+            let file = path + "/" + name
+            if let content {
+                try FileManager.default.createDirectory(
+                    atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try content.write(toFile: file, atomically: false, encoding: .utf8)
+            } else {
+                try? FileManager.default.removeItem(atPath: file)
+            }
+        }
+    }
+}
+
+/// The hush binary built beside the tests.
+func hushExecutable(file: StaticString = #filePath) throws -> String {
+    let root = URL(fileURLWithPath: "\(file)").deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    for configuration in ["debug", "release"] {
+        let candidate = root.appendingPathComponent(".build/\(configuration)/hush").path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    }
+    throw XCTSkip("build the hush executable first (swift build)")
+}
+
+/// Runs `hush` with `arguments` in `directory`.
+@discardableResult
+func hush(_ arguments: [String], in directory: String, input: String? = nil) throws -> ProcessOutput {
+    try runProcess(try hushExecutable(), arguments, in: directory, input: input)
+}
+
+/// A scan engine with the built-in rules.
+func makeEngine() throws -> ScanEngine {
+    let matcher = try Matcher(rules: try RuleSet.builtIn(), cache: nil)
+    return ScanEngine(matcher: matcher, fingerprinter: Fingerprinter(key: Array("test-key".utf8)))
+}
+
+/// Runs a history scan in-process.
+func scanHistory(_ repository: TestRepository, _ selection: HistorySelection = .all(unreachable: false)) throws
+    -> HistoryScanner.Result
+{
+    var options = HistoryScanOptions()
+    options.selection = selection
+    options.threads = 2
+    return try HistoryScanner(engine: try makeEngine(), options: options).scan(repositoryPath: repository.path)
+}
+
+/// Parses JSON lines.
+func jsonLines(_ text: String) -> [[String: Any]] {
+    text.split(separator: "\n").compactMap {
+        try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+    }
+}
