@@ -88,7 +88,10 @@ let package = Package(
             dependencies: ["HushScan", "HushSources", "HushRules", "HushMatcher", "HushCLI"]),
         .testTarget(
             name: "HushAuditTests",
-            dependencies: ["HushAudit", "HushScan", "HushSources", "HushRules", "HushMatcher", "HushCLI"]),
+            dependencies: [
+                "HushAudit", "HushScan", "HushSources", "HushRules", "HushMatcher", "HushCLI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
     ],
     swiftLanguageModes: [.v5]
 )
