@@ -25,10 +25,19 @@ public final class AuditStore: @unchecked Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-        } catch {
-            throw .cannotOpenStore(path: path, reason: "\(error)")
+        // Switching a new file to WAL takes an exclusive lock that the busy
+        // handler does not wait for: retry while another process creates it.
+        var attempt = 0
+        while true {
+            do {
+                pool = try DatabasePool(path: path, configuration: configuration)
+                break
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 200 {
+                attempt += 1
+                usleep(UInt32(20_000 + (attempt % 5) * 10_000))
+            } catch {
+                throw .cannotOpenStore(path: path, reason: "\(error)")
+            }
         }
         let migrator = AuditSchema.migrator()
         do {

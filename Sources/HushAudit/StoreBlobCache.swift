@@ -21,7 +21,7 @@ final class StoreBlobCache: HistoryBlobCache, @unchecked Sendable {
     /// The first error met while writing a batch (reported by `flush`).
     private var writeError: Error?
     /// Blobs per transaction.
-    var batchSize = 2000
+    var batchSize = 500
 
     init(store: AuditStore, rulesVersion: String, fingerprinter: Fingerprinter) throws {
         self.store = store
