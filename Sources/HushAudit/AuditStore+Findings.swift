@@ -35,7 +35,8 @@ extension AuditStore {
         totals.findings = order.count
         try pool.write { db in
             let existing = try Set(
-                String.fetchAll(db, sql: "SELECT fingerprint FROM finding WHERE repositoryId = ?", arguments: [repository]))
+                String.fetchAll(
+                    db, sql: "SELECT fingerprint FROM finding WHERE repositoryId = ?", arguments: [repository]))
             let triagedIdentities = try Set(String.fetchAll(db, sql: "SELECT DISTINCT identity FROM triage"))
             let triagedFingerprints = try Set(String.fetchAll(db, sql: "SELECT fingerprint FROM triage"))
             let upsert = try db.makeStatement(
@@ -54,7 +55,9 @@ extension AuditStore {
                     """)
             let clear = try db.makeStatement(sql: "DELETE FROM location WHERE findingId = ?")
             let location = try db.makeStatement(
-                sql: "INSERT OR IGNORE INTO location (findingId, path, line, commitID, commitDate) VALUES (?, ?, ?, ?, ?)")
+                sql:
+                    "INSERT OR IGNORE INTO location (findingId, path, line, commitID, commitDate) VALUES (?, ?, ?, ?, ?)"
+            )
             for fingerprint in order {
                 let group = groups[fingerprint]!
                 let first = group[0]

@@ -46,7 +46,19 @@ public final class AuditStore: @unchecked Sendable {
             if applied.contains(where: { !known.contains($0) }) {
                 throw AuditError.newerSchema(path: path, found: applied.count, supported: AuditSchema.version)
             }
-            try migrator.migrate(pool)
+            if try !pool.read({ db in try migrator.hasCompletedMigrations(db) }) {
+                // Two processes creating one store would both run the first
+                // migration: serialise migrations with a lock file beside it.
+                let lock = open(path + ".migrate-lock", O_RDWR | O_CREAT, 0o600)
+                if lock >= 0 { flock(lock, LOCK_EX) }
+                defer {
+                    if lock >= 0 {
+                        flock(lock, LOCK_UN)
+                        close(lock)
+                    }
+                }
+                try migrator.migrate(pool)
+            }
         } catch let error as AuditError {
             throw error
         } catch {

@@ -36,7 +36,8 @@ enum HTMLReport {
         let tiles: [(String, Int, String)] = [
             ("Findings", findings.count, "total"), ("Open", open, "open"), ("Still at HEAD", atHead, "head"),
             ("Repositories", repositories.count, "repos"), ("Revoked", byStatus[.revoked] ?? 0, "revoked"),
-            ("False positives", byStatus[.falsePositive] ?? 0, "fp"), ("Accepted", byStatus[.accepted] ?? 0, "accepted"),
+            ("False positives", byStatus[.falsePositive] ?? 0, "fp"),
+            ("Accepted", byStatus[.accepted] ?? 0, "accepted"),
             ("Failed scans", failed, "failed"),
         ]
         for (label, value, key) in tiles {
@@ -88,7 +89,8 @@ enum HTMLReport {
         html += "<th>Findings</th><th>Commits</th><th>Blobs</th><th>Read</th><th>Last scan</th><th>State</th>"
         html += "</tr></thead><tbody>"
         for repository in repositories {
-            let state = repository.lastError.map { "failed: " + $0 } ?? (repository.scan == nil ? "never scanned" : "ok")
+            let state =
+                repository.lastError.map { "failed: " + $0 } ?? (repository.scan == nil ? "never scanned" : "ok")
             html += "<tr><td title=\"\(xml(repository.location))\">\(xml(repository.name))</td>"
             html += "<td>\(repository.findings ?? 0)</td><td>\(repository.commits ?? 0)</td>"
             html += "<td>\(repository.blobs ?? 0)</td><td>\(repository.blobsScanned ?? 0)</td>"
@@ -135,7 +137,8 @@ enum HTMLReport {
             ])
         }
         let document: [String: Any] = ["repos": repositories, "rules": rules, "findings": rows]
-        let bytes = (try? JSONSerialization.data(withJSONObject: document, options: [.withoutEscapingSlashes])) ?? Data()
+        let bytes =
+            (try? JSONSerialization.data(withJSONObject: document, options: [.withoutEscapingSlashes])) ?? Data()
         return String(decoding: bytes, as: UTF8.self)
     }
 

@@ -69,7 +69,8 @@ public struct RepositoryFetcher: Sendable {
         }
         let exists = FileManager.default.fileExists(atPath: folder + "/HEAD")
         if exists {
-            guard git_repository_open_bare(&repository, folder) == 0, git_remote_lookup(&remote, repository, "origin") == 0
+            guard git_repository_open_bare(&repository, folder) == 0,
+                git_remote_lookup(&remote, repository, "origin") == 0
             else { throw .cloneFailed(url: url, reason: "the cached clone \(folder) is damaged (\(Self.lastError()))") }
         } else {
             try? FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)

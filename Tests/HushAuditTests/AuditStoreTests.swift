@@ -16,8 +16,9 @@ final class AuditStoreTests: XCTestCase {
         XCTAssertEqual(AuditSchema.version, 2)
         let mode = try store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         XCTAssertEqual(mode, "wal")
-        for table in ["repository", "scan", "scannedBlob", "blobFinding", "finding", "location", "triage", "triageEvent"]
-        {
+        for table in [
+            "repository", "scan", "scannedBlob", "blobFinding", "finding", "location", "triage", "triageEvent",
+        ] {
             XCTAssertEqual(try store.count(table), 0, table)
         }
     }

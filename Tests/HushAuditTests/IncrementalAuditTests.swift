@@ -81,7 +81,8 @@ final class IncrementalAuditTests: XCTestCase {
         let store = try AuditStore(path: scratch.path + "/f.db")
         _ = TestEngines.runner(store: store).run([repository.path])
         let env = try XCTUnwrap(try store.currentFindings().first { $0.path == "config/prod.env" })
-        try store.setTriage(fingerprint: String(env.fingerprint.prefix(10)), status: .revoked, note: "rotated", actor: "alice")
+        try store.setTriage(
+            fingerprint: String(env.fingerprint.prefix(10)), status: .revoked, note: "rotated", actor: "alice")
 
         try repository.commit("shift", ["config/prod.env": "# prod\n\nGITHUB_TOKEN=\(Tokens.one)\n"])
         _ = TestEngines.runner(store: store).run([repository.path])

@@ -84,7 +84,9 @@ final class ProcessAuditTests: XCTestCase {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let watcher = try DatabaseQueue(path: db, configuration: { var c = Configuration(); c.readonly = true; return c }())
+        var readOnly = Configuration()
+        readOnly.readonly = true
+        let watcher = try DatabaseQueue(path: db, configuration: readOnly)
         var recorded = 0
         let deadline = Date().addingTimeInterval(120)
         while process.isRunning, Date() < deadline {

@@ -1,12 +1,12 @@
 import Foundation
 import HushRules
+import XCTest
+
+@testable import HushAudit
 
 #if canImport(FoundationXML)
     import FoundationXML
 #endif
-import XCTest
-
-@testable import HushAudit
 
 /// Reports from the store: escaping, formats, and the HTML page in Chromium.
 final class ReportTests: XCTestCase {
@@ -22,7 +22,8 @@ final class ReportTests: XCTestCase {
         try seed(store, count: count, hostilePath: hostile ? Self.hostile : nil)
         let data = try AuditReportData.load(from: store, rules: try RuleSet.builtIn().rules)
         let file = scratch.path + "/report.html"
-        try AuditReporter.render(.html, data, toolVersion: "test").write(toFile: file, atomically: true, encoding: .utf8)
+        try AuditReporter.render(.html, data, toolVersion: "test").write(
+            toFile: file, atomically: true, encoding: .utf8)
         return (data, file)
     }
 
@@ -56,7 +57,8 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual((object?["findings"] as? [Any])?.count, 30)
         XCTAssertEqual(object?["schemaVersion"] as? Int, AuditSchema.version)
         let sarif = AuditReporter.render(.sarif, data, toolVersion: "t")
-        let runs = (try JSONSerialization.jsonObject(with: Data(sarif.utf8)) as? [String: Any])?["runs"] as? [[String: Any]]
+        let runs =
+            (try JSONSerialization.jsonObject(with: Data(sarif.utf8)) as? [String: Any])?["runs"] as? [[String: Any]]
         XCTAssertEqual((runs?.first?["results"] as? [Any])?.count, 30)
     }
 
@@ -81,8 +83,12 @@ final class ReportTests: XCTestCase {
             ("#repo=web", data.findings.filter { $0.repository == "web" }.count),
             ("#status=revoked", data.findings.filter { $0.status == .revoked }.count),
             ("#head=yes", data.findings.filter(\.presentAtHead).count),
-            ("#repo=web&status=open&head=no", data.findings.filter {
-                $0.repository == "web" && $0.status == .open && !$0.presentAtHead }.count),
+            (
+                "#repo=web&status=open&head=no",
+                data.findings.filter {
+                    $0.repository == "web" && $0.status == .open && !$0.presentAtHead
+                }.count
+            ),
         ]
         for (fragment, expected) in checks {
             XCTAssertGreaterThan(expected, 0, fragment)
@@ -111,7 +117,8 @@ final class ReportTests: XCTestCase {
         _ = try Browser.dumpDOM(empty, profile: scratch.path + "/c")
         let startup = Date().timeIntervalSince(startupStart)
         let loadStart = Date()
-        let page = try Browser.dumpDOM(file, fragment: "#rule=aws-access-key-id&sort=path", profile: scratch.path + "/c")
+        let page = try Browser.dumpDOM(
+            file, fragment: "#rule=aws-access-key-id&sort=path", profile: scratch.path + "/c")
         let load = Date().timeIntervalSince(loadStart)
         let body = Browser.bodyData(page.dom)
         XCTAssertEqual(body["total"], "50000")
