@@ -20,6 +20,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // MARK: C libraries
@@ -56,13 +57,19 @@ let package = Package(
         .target(
             name: "HushMigrate",
             dependencies: ["HushScan", "HushVault", "HushCrypto", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "HushAudit",
+            dependencies: [
+                "HushScan", "HushSources", "HushRules", "HushMatcher", "HushCrypto", "HushReport", "CGit2",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
 
         // MARK: Command line
         .target(
             name: "HushCLI",
             dependencies: [
                 "HushRules", "HushMatcher", "HushSources", "HushScan", "HushReport", "HushVault", "HushMigrate",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "HushAudit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "hush", dependencies: ["HushCLI"]),
 
@@ -79,6 +86,12 @@ let package = Package(
         .testTarget(
             name: "HushGitTests",
             dependencies: ["HushScan", "HushSources", "HushRules", "HushMatcher", "HushCLI"]),
+        .testTarget(
+            name: "HushAuditTests",
+            dependencies: [
+                "HushAudit", "HushScan", "HushSources", "HushRules", "HushMatcher", "HushCLI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
     ],
     swiftLanguageModes: [.v5]
 )

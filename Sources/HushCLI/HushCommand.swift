@@ -9,7 +9,8 @@ public struct HushCommand: ParsableCommand {
         version: HushVersion.current,
         subcommands: [
             ScanCommand.self, BaselineCommand.self, RulesCommand.self, VaultCommand.self, KeygenCommand.self,
-            HookCommand.self, MigrateCommand.self, RunCommand.self, RenderCommand.self,
+            HookCommand.self, MigrateCommand.self, RunCommand.self, RenderCommand.self, AuditCommand.self,
+            TriageCommand.self, ReportCommand.self,
         ]
     )
 

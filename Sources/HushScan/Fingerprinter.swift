@@ -21,6 +21,18 @@ public struct Fingerprinter: Sendable {
         }
         return Digest.hex(Digest.hmacSHA256(key: key, message: message).prefix(16))
     }
+
+    /// A path-independent identity of a rule's secret: HMAC over rule id and
+    /// secret under the same key, in another domain than `fingerprint`, so a
+    /// secret that moves to another file keeps its identity. 32 hex digits.
+    public func secretIdentity(rule: String, secret: String) -> String {
+        var message = Array("hush-secret-v1".utf8)
+        for part in [rule, secret] {
+            message.append(0)
+            message.append(contentsOf: part.utf8)
+        }
+        return Digest.hex(Digest.hmacSHA256(key: key, message: message).prefix(16))
+    }
 }
 
 /// Finds or creates the fingerprint key.

@@ -29,8 +29,22 @@ public struct HistoryScanOptions: Sendable {
     /// Open the repository that git's environment names (`GIT_DIR`, quarantine
     /// object directories), as server-side hooks must.
     public var fromEnvironment = false
+    /// Per-blob results remembered between scans: blobs it knows are not read again.
+    public var blobCache: (any HistoryBlobCache)?
 
     public init() {}
+}
+
+/// Remembers what blobs held between history scans, so a rescan reads only
+/// blobs it has not seen (an audit store keyed by object id and rules version).
+public protocol HistoryBlobCache: AnyObject, Sendable {
+    /// The findings recorded for `blob` (paths not meaningful), or nil when it
+    /// must be read and scanned. Called from worker threads.
+    func recordedFindings(for blob: GitObjectID) -> [Finding]?
+    /// Records a blob just read (`findings` may be empty: binary or clean).
+    /// Returns the findings attribution should use, which lets the cache
+    /// normalise fresh findings like recorded ones. Called from worker threads.
+    func record(_ blob: GitObjectID, findings: [Finding]) -> [Finding]
 }
 
 /// Progress of a history scan, for display.
@@ -53,6 +67,8 @@ public struct HistoryStats: Sendable, Equatable {
     public var blobs = 0
     /// Blobs read and scanned (each at most once).
     public var blobsScanned = 0
+    /// Blobs not read because `HistoryScanOptions.blobCache` knew them.
+    public var blobsCached = 0
     /// The repository is a shallow clone.
     public var shallow = false
     /// Submodule paths met (not scanned).
@@ -249,6 +265,7 @@ public final class HistoryScanner: @unchecked Sendable {
         var scanned = 0
         var lfs = 0
         var missing = 0
+        var cached = 0
     }
 
     private func scanBlobs(
@@ -319,6 +336,7 @@ public final class HistoryScanner: @unchecked Sendable {
             stats.blobsScanned += totals.scanned
             stats.lfsPointers += totals.lfs
             stats.missingObjects += totals.missing
+            stats.blobsCached += totals.cached
         }
         return hits
     }
@@ -328,16 +346,42 @@ public final class HistoryScanner: @unchecked Sendable {
         _ index: Int32, id: GitObjectID, packedSize: Int? = nil, reader: GitRepository, scratch: Matcher.Scratch,
         totals: inout WorkerTotals
     ) -> Int {
+        if let cache = options.blobCache {
+            if let known = cache.recordedFindings(for: id) {
+                totals.cached += 1
+                if !known.isEmpty { totals.hits[index] = known }
+                return 0
+            }
+            let read = scanBlobUncached(
+                index, id: id, packedSize: packedSize, reader: reader, scratch: scratch, totals: &totals)
+            if let bytes = read {
+                let found = cache.record(id, findings: totals.hits[index] ?? [])
+                totals.hits[index] = found.isEmpty ? nil : found
+                return bytes
+            }
+            return 0
+        }
+        return scanBlobUncached(
+            index, id: id, packedSize: packedSize, reader: reader, scratch: scratch, totals: &totals
+        ) ?? 0
+    }
+
+    /// Reads and scans one blob; returns the bytes read, nil when it could not
+    /// be read or was too large (nothing to remember).
+    private func scanBlobUncached(
+        _ index: Int32, id: GitObjectID, packedSize: Int?, reader: GitRepository, scratch: Matcher.Scratch,
+        totals: inout WorkerTotals
+    ) -> Int? {
         switch reader.readBlob(id, limit: options.maxBlobSize, sizeHint: packedSize) {
         case .missing(let message):
             totals.missing += 1
             totals.summary.skipped["missing object", default: 0] += 1
             totals.summary.warnings += 1
             onWarning(ScanWarning(path: "blob \(id)", message: "cannot read (\(message)); skipped"))
-            return 0
+            return nil
         case .tooLarge:
             totals.summary.skip(.tooLarge)
-            return 0
+            return nil
         case .content(let bytes):
             if Self.isLFSPointer(bytes) {
                 totals.lfs += 1
