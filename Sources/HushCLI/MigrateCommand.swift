@@ -55,10 +55,6 @@ struct MigrateCommand: ParsableCommand {
         }
     }
 
-    /// Where the commits holding each secret come from: the history scanner plugs in here (given the scanned
-    /// paths); until then the summary asks the user to run `hush scan --git`.
-    nonisolated(unsafe) static var historyProvider: ([String]) -> SecretHistoryProvider = { _ in NoHistory() }
-
     var journalPath: String { journal ?? MigrationJournal.defaultPath(vaultPath: keys.vaultPath) }
 
     func migrator() throws -> Migrator {
@@ -163,7 +159,8 @@ struct MigrateCommand: ParsableCommand {
         for path in report.refused { print("refused: \(path) changed since the scan; run `hush migrate` again") }
         for (path, reason) in report.rolledBack { print("rolled back: \(path): \(reason)") }
         print(
-            AfterTheMove.rotationNotice(entries: plan.entries, history: Self.historyProvider(inputs.paths)),
+            AfterTheMove.rotationNotice(
+                entries: plan.entries, history: HistorySecretIndex(paths: inputs.paths, configPath: inputs.config)),
             terminator: "")
         print("Undo with `hush migrate --undo` (journal: \(journalPath)).")
         if !report.refused.isEmpty || !report.rolledBack.isEmpty { throw ExitCode(1) }
