@@ -26,6 +26,27 @@ let package = Package(
             ],
             path: "Benchmarks/MatcherBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        .executableTarget(
+            name: "HistoryBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "HushScan", package: hush),
+                .product(name: "HushSources", package: hush),
+                .product(name: "HushMatcher", package: hush),
+                .product(name: "HushRules", package: hush),
+            ],
+            path: "Benchmarks/HistoryBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "VaultBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "HushVault", package: hush),
+            ],
+            path: "Benchmarks/VaultBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

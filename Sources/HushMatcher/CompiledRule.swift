@@ -6,6 +6,8 @@ final class CompiledRule: @unchecked Sendable {
     let rule: Rule
     let checksum: Checksum?
     let contextWords: [[UInt8]]
+    /// Length of the shortest context word.
+    let shortestContextWord: Int
     private let lock = NSLock()
     private var compiled: PCRE2Regex?
     private var compiledAllow: [PCRE2Regex]?
@@ -23,6 +25,7 @@ final class CompiledRule: @unchecked Sendable {
             checksum = nil
         }
         contextWords = rule.context.map { Array($0.lowercased().utf8) }
+        shortestContextWord = contextWords.map(\.count).min() ?? 0
     }
 
     /// The confirming regex; compiled once, on the first hit.

@@ -62,6 +62,7 @@ public final class Matcher: @unchecked Sendable {
         var coveredUntil = [Int](repeating: -1, count: rules.count)
         var found: [Candidate] = []
         var seen = Set<CandidateKey>()
+        var context = ContextIndex(bytes)
         database.scan(UnsafeRawBufferPointer(bytes), scratch: scratch.vectorscan) { id, end in
             let index = Int(id)
             scratch.profile?.hits[index] += 1
@@ -85,6 +86,17 @@ public final class Matcher: @unchecked Sendable {
             // its real end will find it whole.
             let anchored = compiled.rule.prefilter != nil
             coveredUntil[index] = anchored ? end : (windowEnd == bytes.count ? Int.max : windowEnd - 1)
+            // A rule that needs a context word accepts nothing in this window
+            // when no such word is near it (the check in `accepts` looks
+            // `lookbehind` bytes before a secret and 256 after): skip the
+            // regex, the common case for 40-character runs such as hashes.
+            if !compiled.contextWords.isEmpty,
+                !context.contains(
+                    compiled, rule: index,
+                    in: max(0, windowStart - compiled.rule.lookbehind)..<min(bytes.count, windowEnd + 256))
+            {
+                return true
+            }
             var position = windowStart
             while position <= windowEnd,
                 let match = regex.firstMatch(in: base, end: windowEnd, from: position, scratch: scratch.pcre),
@@ -137,6 +149,70 @@ public final class Matcher: @unchecked Sendable {
             kept.append(candidate)
         }
         return kept.sorted { ($0.secret.lowerBound, $0.ruleIndex) < ($1.secret.lowerBound, $1.ruleIndex) }
+    }
+}
+
+/// Where a buffer's context words are, found once per buffer and rule on
+/// the rule's first hit, so each window's check is a binary search.
+private struct ContextIndex {
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// Sorted start offsets of any of the rule's words, per rule index.
+    private var starts: [Int: [Int]] = [:]
+    /// The last rule looked up, and its offsets.
+    private var lastRule = -1
+    private var lastOffsets: [Int] = []
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    /// Whether one of the rule's context words lies wholly inside `range`.
+    mutating func contains(_ compiled: CompiledRule, rule: Int, in range: Range<Int>) -> Bool {
+        if rule != lastRule {
+            lastOffsets = starts[rule] ?? find(compiled.contextWords, rule: rule)
+            lastRule = rule
+        }
+        let offsets = lastOffsets
+        // First offset at or after the range's start.
+        var low = 0
+        var high = offsets.count
+        while low < high {
+            let middle = (low + high) / 2
+            if offsets[middle] < range.lowerBound { low = middle + 1 } else { high = middle }
+        }
+        return low < offsets.count && offsets[low] + compiled.shortestContextWord <= range.upperBound
+    }
+
+    /// Offsets of every word (lower case; matched ignoring ASCII case):
+    /// memchr for each first byte in both cases, then the rest compared.
+    private mutating func find(_ words: [[UInt8]], rule: Int) -> [Int] {
+        var offsets: [Int] = []
+        guard let base = bytes.baseAddress else { return offsets }
+        let count = bytes.count
+        for first in Set(words.compactMap(\.first)) {
+            let group = words.filter { $0.first == first }
+            let shortest = group.map(\.count).min() ?? 1
+            let cases = first >= 97 && first <= 122 ? [first, first - 32] : [first]
+            for variant in cases {
+                var from = 0
+                let last = count - shortest
+                while from <= last, let hit = memchr(base + from, Int32(variant), last - from + 1) {
+                    let offset = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+                    if group.contains(where: { matches($0, at: offset) }) { offsets.append(offset) }
+                    from = offset + 1
+                }
+            }
+        }
+        offsets.sort()
+        starts[rule] = offsets
+        return offsets
+    }
+
+    private func matches(_ word: [UInt8], at offset: Int) -> Bool {
+        guard offset + word.count <= bytes.count else { return false }
+        for index in 1..<word.count {
+            let byte = bytes[offset + index]
+            if (byte >= 65 && byte <= 90 ? byte | 0x20 : byte) != word[index] { return false }
+        }
+        return true
     }
 }
 

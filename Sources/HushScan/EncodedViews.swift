@@ -1,3 +1,5 @@
+import Foundation
+
 /// Decoded forms of encoded text inside a buffer: base64 runs, URL-encoded
 /// and backslash-escaped lines. Secrets hidden in them are found by scanning
 /// the decoded bytes and reported at the encoded text's position.
@@ -28,18 +30,23 @@ enum EncodedViews {
         return views
     }
 
-    private static func isBase64(_ byte: UInt8) -> Bool { base64Table[Int(byte)] < 64 }
-
     static func base64Views(in buffer: UnsafeBufferPointer<UInt8>) -> [EncodedView] {
+        base64Table.withUnsafeBufferPointer { table in base64Views(in: buffer, table: table) }
+    }
+
+    private static func base64Views(
+        in buffer: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt8>
+    ) -> [EncodedView] {
         var views: [EncodedView] = []
         var index = 0
-        while index < buffer.count {
-            guard isBase64(buffer[index]) else {
+        let count = buffer.count
+        while index < count {
+            guard table[Int(buffer[index])] < 64 else {
                 index += 1
                 continue
             }
             let start = index
-            while index < buffer.count, isBase64(buffer[index]) { index += 1 }
+            while index < count, table[Int(buffer[index])] < 64 { index += 1 }
             var end = index
             while end < buffer.count, end - index < 2, buffer[end] == 61 { end += 1 }  // '=' padding
             if end - start >= minimumBase64Run, let decoded = decodeBase64(buffer[start..<end]), isText(decoded) {
@@ -53,6 +60,10 @@ enum EncodedViews {
     /// Lines with `%XX` escapes or backslash escapes, decoded.
     static func lineViews(in buffer: UnsafeBufferPointer<UInt8>) -> [EncodedView] {
         var views: [EncodedView] = []
+        // Most buffers have neither escape: two memchr passes rule them out.
+        guard let base = buffer.baseAddress,
+            memchr(base, 37, buffer.count) != nil || memchr(base, 92, buffer.count) != nil
+        else { return views }
         var lineStart = 0
         var hasPercent = false
         var hasBackslash = false
@@ -86,25 +97,27 @@ enum EncodedViews {
         let count = end - slice.startIndex
         guard count % 4 != 1 else { return nil }
         if slice[slice.startIndex..<end].allSatisfy({ hexValue($0) != nil }) { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        var index = slice.startIndex
-        while index < end {
-            let value = base64Table[Int(slice[index])]
-            guard value < 64 else { return nil }
-            accumulator = accumulator << 6 | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-                // Bail out early on binary content: most runs are hashes or blobs.
-                if out.count == 12, !isText(out) { return nil }
+        return base64Table.withUnsafeBufferPointer { table -> [UInt8]? in
+            var out: [UInt8] = []
+            out.reserveCapacity(count * 3 / 4)
+            var accumulator: UInt32 = 0
+            var bits = 0
+            var index = slice.startIndex
+            while index < end {
+                let value = table[Int(slice[index])]
+                guard value < 64 else { return nil }
+                accumulator = accumulator << 6 | UInt32(value)
+                bits += 6
+                if bits >= 8 {
+                    bits -= 8
+                    out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+                    // Bail out early on binary content: most runs are hashes or blobs.
+                    if out.count == 12, !isText(out) { return nil }
+                }
+                index += 1
             }
-            index += 1
+            return out
         }
-        return out
     }
 
     /// Value of each byte as a base64 digit (both alphabets), or 255.

@@ -29,10 +29,11 @@ public enum ValueClassifier {
     public static func judge(
         value rawValue: String, key: String?, kind knownKind: KeyName.Kind? = nil, form: Form = .bare
     ) -> Verdict {
-        let value = unquote(rawValue)
+        // The key and form are judged first: they need no work on the value.
         let kind = knownKind ?? key.map { KeyName($0).kind } ?? .token
         guard let kind else { return .notSecret("key does not name a secret") }
         if form == .bareInCode { return .notSecret("unquoted value in source code: an expression") }
+        let value = unquote(rawValue)
         if form != .quoted, let first = value.first, "({".contains(first) || isCall(value) {
             return .notSecret("code or structure")
         }
@@ -91,6 +92,12 @@ public enum ValueClassifier {
     }
 
     static func unquote(_ value: String) -> String {
+        // Fast path: nothing to trim, strip or unquote at either end.
+        if let first = value.utf8.first, let last = value.utf8.last,
+            !unquoteEdges.contains(first), !unquoteEdges.contains(last), first < 0x80, last < 0x80
+        {
+            return value
+        }
         var text = value.trimmingCharacters(in: .whitespaces)
         while let last = text.last, ";,".contains(last) { text.removeLast() }
         // An unquoted value may have swallowed the bracket that closes its context.
@@ -106,6 +113,10 @@ public enum ValueClassifier {
         }
         return text
     }
+
+    /// First or last bytes that make `unquote` do work: white space, `;`,
+    /// `,`, closing brackets and quotes.
+    private static let unquoteEdges: Set<UInt8> = Set(" \t;,)]}\"'`".utf8)
 
     /// `lower_snake`, `kebab-case`, `dotted.names` or `CamelCase` made only of
     /// letters: names of things, not secrets.
