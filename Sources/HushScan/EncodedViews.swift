@@ -46,10 +46,21 @@ enum EncodedViews {
                 continue
             }
             let start = index
-            while index < count, table[Int(buffer[index])] < 64 { index += 1 }
+            // Hexadecimal runs (hashes, ids) are base64 characters too; they are
+            // never base64 of text, and are most of the runs in real trees.
+            var onlyHex = true
+            while index < count {
+                let value = table[Int(buffer[index])]
+                guard value < 64 else { break }
+                if onlyHex, !isHexDigit(buffer[index]) { onlyHex = false }
+                index += 1
+            }
             var end = index
             while end < buffer.count, end - index < 2, buffer[end] == 61 { end += 1 }  // '=' padding
-            if end - start >= minimumBase64Run, let decoded = decodeBase64(buffer[start..<end]), isText(decoded) {
+            if end - start >= minimumBase64Run, !onlyHex,
+                let decoded = decodeBase64(buffer[start..<end], knownNotHex: true),
+                isText(decoded)
+            {
                 views.append(EncodedView(range: start..<end, bytes: decoded, encoding: "base64"))
             }
             index = end
@@ -91,15 +102,15 @@ enum EncodedViews {
     /// Decodes standard or URL-safe base64 (padding optional); nil when the
     /// run is hexadecimal (a hash, not base64 text) or when its first bytes
     /// already decode to something that is not text.
-    static func decodeBase64(_ slice: Slice<UnsafeBufferPointer<UInt8>>) -> [UInt8]? {
+    static func decodeBase64(_ slice: Slice<UnsafeBufferPointer<UInt8>>, knownNotHex: Bool = false) -> [UInt8]? {
         var end = slice.endIndex
         while end > slice.startIndex, slice[end - 1] == 61 { end -= 1 }
         let count = end - slice.startIndex
         guard count % 4 != 1 else { return nil }
-        if slice[slice.startIndex..<end].allSatisfy({ hexValue($0) != nil }) { return nil }
+        if !knownNotHex, slice[slice.startIndex..<end].allSatisfy(isHexDigit) { return nil }
         return base64Table.withUnsafeBufferPointer { table -> [UInt8]? in
             var out: [UInt8] = []
-            out.reserveCapacity(count * 3 / 4)
+            out.reserveCapacity(16)
             var accumulator: UInt32 = 0
             var bits = 0
             var index = slice.startIndex
@@ -112,7 +123,10 @@ enum EncodedViews {
                     bits -= 8
                     out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
                     // Bail out early on binary content: most runs are hashes or blobs.
-                    if out.count == 12, !isText(out) { return nil }
+                    if out.count == 12 {
+                        guard isText(out) else { return nil }
+                        out.reserveCapacity(count * 3 / 4)
+                    }
                 }
                 index += 1
             }
@@ -139,6 +153,11 @@ enum EncodedViews {
             printable += 1
         }
         return printable * 100 >= bytes.count * 97
+    }
+
+    @inline(__always)
+    static func isHexDigit(_ byte: UInt8) -> Bool {
+        (byte >= 48 && byte <= 57) || (byte >= 97 && byte <= 102) || (byte >= 65 && byte <= 70)
     }
 
     static func hexValue(_ byte: UInt8) -> UInt8? {
