@@ -9,6 +9,38 @@ public struct KeyName: Sendable, Equatable {
     public let words: [String]
 
     public init(_ key: String) {
+        var bytes = key
+        let ascii = bytes.withUTF8 { buffer in buffer.allSatisfy { $0 < 0x80 } ? Self.asciiWords(buffer) : nil }
+        words = ascii ?? Self.unicodeWords(key)
+    }
+
+    /// Words of an ASCII key, byte by byte (keys are almost always ASCII).
+    private static func asciiWords(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
+        func isLower(_ byte: UInt8) -> Bool { byte >= 97 && byte <= 122 }
+        func isUpper(_ byte: UInt8) -> Bool { byte >= 65 && byte <= 90 }
+        func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
+        var words: [String] = []
+        var current: [UInt8] = []
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if isLower(byte) || isUpper(byte) || isDigit(byte) {
+                if isUpper(byte), isLower(previous) || isDigit(previous), !current.isEmpty {
+                    words.append(String(decoding: current, as: UTF8.self))
+                    current.removeAll(keepingCapacity: true)
+                }
+                current.append(isUpper(byte) ? byte | 0x20 : byte)
+            } else if !current.isEmpty {
+                words.append(String(decoding: current, as: UTF8.self))
+                current.removeAll(keepingCapacity: true)
+            }
+            previous = byte
+        }
+        if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+        return words
+    }
+
+    /// Words of any key, character by character.
+    private static func unicodeWords(_ key: String) -> [String] {
         var words: [String] = []
         var current = ""
         var previous: Character?
@@ -28,7 +60,7 @@ public struct KeyName: Sendable, Equatable {
             previous = character
         }
         if !current.isEmpty { words.append(current) }
-        self.words = words
+        return words
     }
 
     /// What kind of secret the key names, if any.

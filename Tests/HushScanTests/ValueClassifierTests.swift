@@ -10,6 +10,8 @@ final class ValueClassifierTests: XCTestCase {
     func testKeyNamesAreSplitIntoWordsAndClassified() {
         XCTAssertEqual(KeyName("AWS_SECRET_ACCESS_KEY").words, ["aws", "secret", "access", "key"])
         XCTAssertEqual(KeyName("dbPassword").words, ["db", "password"])
+        XCTAssertEqual(KeyName("HTTPProxy2Token").words, ["httpproxy2", "token"])
+        XCTAssertEqual(KeyName("clé_secrète").words, ["clé", "secrète"], "non-ASCII keys")
         XCTAssertEqual(KeyName("client-secret").kind, .token)
         XCTAssertEqual(KeyName("DB_PASS").kind, .password)
         XCTAssertEqual(KeyName("api.key").kind, .token)
