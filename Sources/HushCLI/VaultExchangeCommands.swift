@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HushReport
 import HushVault
 
 #if canImport(Glibc)
@@ -29,37 +30,9 @@ struct VaultExport: ParsableCommand {
                     print("\(name)='\(value.replacingOccurrences(of: "'", with: "'\\''"))'")
                 }
             case .json:
-                print(VaultJSON.encode(values))
+                print(JSONText.object(values))
             }
         }
-    }
-}
-
-/// Minimal, deterministic JSON for name → string objects.
-enum VaultJSON {
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
-
-    static func encode(_ pairs: [(String, String)]) -> String {
-        if pairs.isEmpty { return "{}" }
-        return "{\n" + pairs.map { "  \(quote($0.0)): \(quote($0.1))" }.joined(separator: ",\n") + "\n}"
     }
 }
 
@@ -98,7 +71,7 @@ struct VaultEdit: ParsableCommand {
                 }
                 try? FileManager.default.removeItem(atPath: directory)
             }
-            let text = VaultJSON.encode(original.keys.sorted().map { ($0, original[$0]!) }) + "\n"
+            let text = JSONText.object(original.keys.sorted().map { ($0, original[$0]!) }) + "\n"
             guard
                 FileManager.default.createFile(
                     atPath: file, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])

@@ -85,3 +85,11 @@ indirect enum JSONValue {
         out += "\""
     }
 }
+
+/// Deterministic JSON text for callers outside the reporters.
+public enum JSONText {
+    /// A pretty-printed object of string values, in the given order (`{}` when empty).
+    public static func object(_ pairs: [(String, String)]) -> String {
+        JSONValue.object(pairs.map { ($0.0, .string($0.1)) }).pretty
+    }
+}
