@@ -8,7 +8,7 @@ import HushScan
 struct ScanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
-        abstract: "Find credentials in files and folders.",
+        abstract: "Find credentials in files, folders and git history.",
         discussion: """
             Exit status: 0 no findings, 1 findings, 2 error (bad arguments, unreadable root,
             invalid configuration or baseline). Use '-' as a path to scan standard input.

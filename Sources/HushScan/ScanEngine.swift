@@ -136,7 +136,7 @@ public final class ScanEngine: @unchecked Sendable {
             let kind: KeyName.Kind? = classifier == "password" ? .password : nil
             let form = valueForm(of: candidate.secret, in: buffer, path: path)
             guard
-                case .secret(let value, let encoding) = ValueClassifier.judge(
+                case .secret(let value, let encoding) = VerdictCache.judge(
                     value: secret, key: key, kind: kind, form: form)
             else {
                 return nil
