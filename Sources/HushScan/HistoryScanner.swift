@@ -268,12 +268,20 @@ public final class HistoryScanner: @unchecked Sendable {
         var cached = 0
     }
 
+    /// Below this many blobs, blobs are read in object-id order.
+    static let packOrderThreshold = 512
+
     private func scanBlobs(
         _ blobs: [GitObjectID], repository: GitRepository, summary: inout ScanSummary, stats: inout HistoryStats
     ) -> BlobHits {
         guard !blobs.isEmpty else { return [:] }
         let started = Date()  // rate and estimate cover the blob phase only
-        let (keys, packedSizes) = GitPackOrder.locate(blobs, objectsDirectory: repository.commonDirectory + "objects")
+        // Pack order pays off on whole histories; for a handful of blobs (a CI
+        // range, the index) reading every pack index costs more than it saves.
+        let (keys, packedSizes) =
+            blobs.count < Self.packOrderThreshold
+            ? ([UInt64](repeating: .max, count: blobs.count), [Int?](repeating: nil, count: blobs.count))
+            : GitPackOrder.locate(blobs, objectsDirectory: repository.commonDirectory + "objects")
         let order = blobs.indices.sorted { (keys[$0], blobs[$0]) < (keys[$1], blobs[$1]) }.map { Int32($0) }
         let cursor = Locked(0)
         let done = Locked((objects: 0, bytes: 0))
