@@ -74,6 +74,7 @@ let package = Package(
         .executableTarget(name: "hush", dependencies: ["HushCLI"]),
 
         // MARK: Tests
+        .target(name: "HushTestSupport", dependencies: ["HushSources"], path: "Tests/HushTestSupport"),
         .testTarget(name: "HushRulesTests", dependencies: ["HushRules", "HushMatcher", "HushScan"]),
         .testTarget(name: "HushMatcherTests", dependencies: ["HushMatcher", "HushRules"]),
         .testTarget(name: "HushSourcesTests", dependencies: ["HushSources"]),
@@ -85,10 +86,10 @@ let package = Package(
         .testTarget(name: "HushMigrateTests", dependencies: ["HushMigrate", "HushScan", "HushVault", "HushCLI"]),
         .testTarget(
             name: "HushGitTests",
-            dependencies: ["HushScan", "HushSources", "HushRules", "HushMatcher", "HushCLI"]),
+            dependencies: ["HushTestSupport", "HushScan", "HushSources", "HushRules", "HushMatcher", "HushCLI"]),
         .testTarget(
             name: "HushAuditTests",
-            dependencies: [
+            dependencies: ["HushTestSupport", 
                 "HushAudit", "HushScan", "HushSources", "HushRules", "HushMatcher", "HushCLI",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),

@@ -1,4 +1,5 @@
 import GRDB
+import HushTestSupport
 import XCTest
 
 @testable import HushAudit

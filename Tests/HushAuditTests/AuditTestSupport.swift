@@ -4,14 +4,8 @@ import HushMatcher
 import HushRules
 import HushScan
 import HushSources
+import HushTestSupport
 import XCTest
-
-/// Valid-checksum GitHub tokens (made with `scripts/checksum-token ghp_ BODY`).
-enum Tokens {
-    static let one = "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"
-    static let two = "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"
-    static let three = "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"
-}
 
 /// A private temporary folder (`hush-audit-<UUID>`), removed by `remove()` only.
 final class Scratch {
@@ -28,44 +22,6 @@ final class Scratch {
         guard url.lastPathComponent.hasPrefix("hush-audit-") else { return }
         try? FileManager.default.removeItem(at: url)
     }
-}
-
-/// The output of a process.
-struct ProcessOutput {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
-/// Runs `executable`; both pipes are read to the end.
-@discardableResult
-func runProcess(
-    _ executable: String, _ arguments: [String], in directory: String, environment extra: [String: String] = [:]
-) throws -> ProcessOutput {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    var environment = ProcessInfo.processInfo.environment
-    environment["HUSH_FINGERPRINT_KEY"] = "test-key"
-    environment["GIT_CONFIG_NOSYSTEM"] = "1"
-    for (key, value) in extra { environment[key] = value }
-    process.environment = environment
-    let output = Pipe()
-    let error = Pipe()
-    process.standardOutput = output
-    process.standardError = error
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let errorData = Locked(Data())
-    let reader = Thread { errorData.withLock { $0 = error.fileHandleForReading.readDataToEndOfFile() } }
-    reader.start()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    while !reader.isFinished { usleep(1000) }
-    return ProcessOutput(
-        status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
-        stderr: String(decoding: errorData.withLock { $0 }, as: UTF8.self))
 }
 
 /// A git repository built with the git CLI, with fixed identities and dates.
@@ -136,16 +92,6 @@ enum TestEngines {
             store: store, options: options, fetcher: RepositoryFetcher(cacheDirectory: cacheDir),
             makeEngine: { _ in engine(signature: signature) })
     }
-}
-
-/// The `hush` executable built beside the tests.
-func hushExecutable(file: StaticString = #filePath) throws -> String {
-    let root = URL(fileURLWithPath: "\(file)").deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    if let explicit = ProcessInfo.processInfo.environment["HUSH_BINARY"] { return explicit }
-    let candidate = root.appendingPathComponent(".build/debug/hush").path
-    if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-    throw XCTSkip("build the hush executable first (swift build)")
 }
 
 /// The folder of this package.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HushSources
+import HushTestSupport
 import XCTest
 
 @testable import HushAudit

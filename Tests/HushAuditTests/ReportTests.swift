@@ -1,5 +1,6 @@
 import Foundation
 import HushRules
+import HushTestSupport
 import XCTest
 
 @testable import HushAudit

@@ -1,4 +1,5 @@
 import Foundation
+import HushTestSupport
 import XCTest
 
 /// `hush hook`: installing client hooks and the pre-receive check.

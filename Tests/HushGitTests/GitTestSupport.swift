@@ -3,59 +3,8 @@ import HushMatcher
 import HushRules
 import HushScan
 import HushSources
+import HushTestSupport
 import XCTest
-
-/// Valid-checksum GitHub tokens (made with `scripts/checksum-token ghp_ BODY`).
-enum Tokens {
-    static let one = "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"
-    static let two = "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"
-    static let three = "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"
-    static let four = "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"
-}
-
-/// The output of a process.
-struct ProcessOutput {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
-/// Runs `executable` with `arguments` in `directory`, feeding `input` on stdin.
-@discardableResult
-func runProcess(
-    _ executable: String, _ arguments: [String], in directory: String, input: String? = nil,
-    environment extra: [String: String] = [:]
-) throws -> ProcessOutput {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    var environment = ProcessInfo.processInfo.environment
-    environment["HUSH_FINGERPRINT_KEY"] = "test-key"
-    environment["GIT_CONFIG_NOSYSTEM"] = "1"
-    environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
-    for (key, value) in extra { environment[key] = value }
-    process.environment = environment
-    let output = Pipe()
-    let error = Pipe()
-    let stdin = Pipe()
-    process.standardOutput = output
-    process.standardError = error
-    process.standardInput = stdin
-    try process.run()
-    if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-    try stdin.fileHandleForWriting.close()
-    // Read both pipes concurrently so neither fills up.
-    let errorData = Locked(Data())
-    let reader = Thread { errorData.withLock { $0 = error.fileHandleForReading.readDataToEndOfFile() } }
-    reader.start()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    while reader.isExecuting || !reader.isFinished { usleep(1000) }
-    return ProcessOutput(
-        status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
-        stderr: String(decoding: errorData.withLock { $0 }, as: UTF8.self))
-}
 
 /// A throwaway git repository built with the git CLI, with fixed identities and dates.
 final class TestRepository {
@@ -125,17 +74,6 @@ final class TestRepository {
             }
         }
     }
-}
-
-/// The hush binary built beside the tests.
-func hushExecutable(file: StaticString = #filePath) throws -> String {
-    let root = URL(fileURLWithPath: "\(file)").deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    for configuration in ["debug", "release"] {
-        let candidate = root.appendingPathComponent(".build/\(configuration)/hush").path
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-    }
-    throw XCTSkip("build the hush executable first (swift build)")
 }
 
 /// Runs `hush` with `arguments` in `directory`.

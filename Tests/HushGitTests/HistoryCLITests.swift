@@ -1,4 +1,5 @@
 import Foundation
+import HushTestSupport
 import XCTest
 
 /// `hush scan --git` end to end: formats, exit codes, messages.

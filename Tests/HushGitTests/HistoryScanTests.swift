@@ -1,6 +1,7 @@
 import Foundation
 import HushScan
 import HushSources
+import HushTestSupport
 import XCTest
 
 /// History scans through the library: attribution, dedup, ranges, staged.
