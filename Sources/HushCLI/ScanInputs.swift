@@ -50,9 +50,7 @@ struct ScanInputs: ParsableArguments {
             let input = FileHandle.standardInput.readDataToEndOfFile()
             let piped = scanner.scan(bytes: [UInt8](input), path: "-")
             result.findings += piped.findings
-            result.summary.filesScanned += piped.summary.filesScanned
-            result.summary.bytesScanned += piped.summary.bytesScanned
-            result.summary.findings = result.findings.count
+            result.summary.add(piped.summary)
         }
         return (engine, result)
     }

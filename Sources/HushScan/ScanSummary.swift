@@ -19,7 +19,8 @@ public struct ScanSummary: Sendable, Codable, Equatable {
 
     mutating func skip(_ reason: SkipReason) { skipped[reason.rawValue, default: 0] += 1 }
 
-    mutating func add(_ other: ScanSummary) {
+    /// Adds another scan's counts (files, bytes, warnings, findings, skips) to these.
+    public mutating func add(_ other: ScanSummary) {
         filesScanned += other.filesScanned
         bytesScanned += other.bytesScanned
         warnings += other.warnings

@@ -62,11 +62,7 @@ public final class TreeScanner: @unchecked Sendable {
     /// Scans bytes that came from somewhere other than a file (stdin).
     public func scan(bytes: [UInt8], path: String) -> Result {
         let started = Date()
-        var summary = ScanSummary()
-        var findings: [Finding] = []
-        let (found, local) = scanContent(bytes, path: path, scratch: engine.makeScratch())
-        findings = found
-        summary.add(local)
+        var (findings, summary) = scanContent(bytes, path: path, scratch: engine.makeScratch())
         summary.findings = findings.count
         summary.seconds = Date().timeIntervalSince(started)
         return Result(findings: findings, summary: summary)
