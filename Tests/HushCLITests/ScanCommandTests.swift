@@ -153,4 +153,10 @@ final class ScanCommandTests: XCTestCase {
         let text = try String(contentsOfFile: fixture.path("received.jsonl"), encoding: .utf8)
         XCTAssertTrue(text.contains("\"rule\":\"github-pat-classic\""), text)
     }
+
+    func testStandardInputSummaryCountsWhatWasSkipped() throws {
+        let result = try HushProcess.run(["scan", "-"], input: "x\u{0}\u{0}binary")
+        XCTAssertEqual(result.status, 0)
+        XCTAssertTrue(result.stdout.contains("Skipped: 1 binary"), result.stdout)
+    }
 }
