@@ -268,26 +268,46 @@ public final class HistoryScanner: @unchecked Sendable {
         var cached = 0
     }
 
-    /// Below this many blobs, blobs are read in object-id order.
+    /// Below this many blobs, blobs are read through libgit2 in object-id order.
     static let packOrderThreshold = 512
+
+    /// A unit of work for one thread: a delta family read from its pack, or
+    /// blobs read through libgit2.
+    private enum WorkItem {
+        case family(GitPackPlan.Family)
+        case objects(ArraySlice<Int32>)
+    }
+
+    /// The work items for `blobs`: delta families (largest first) for whole
+    /// histories, then everything else in object-id order.
+    private func plan(_ blobs: [GitObjectID], repository: GitRepository) -> (items: [WorkItem], plan: GitPackPlan) {
+        // For a handful of blobs (a CI range, the index) reading every pack
+        // index costs more than it saves.
+        guard blobs.count >= Self.packOrderThreshold, !options.fromEnvironment else {
+            let order = blobs.indices.sorted { blobs[$0] < blobs[$1] }.map { Int32($0) }
+            return (stride(from: 0, to: order.count, by: 64).map { .objects(order[$0..<min($0 + 64, order.count)]) }, GitPackPlan())
+        }
+        let plan = GitPackPlan.make(
+            blobs, objectsDirectory: repository.commonDirectory + "objects",
+            maxFamily: max(256, blobs.count / (threadCount * 4)))
+        let loose = plan.unpacked.sorted { blobs[Int($0)] < blobs[Int($1)] }
+        let items =
+            plan.families.map { WorkItem.family($0) }
+            + stride(from: 0, to: loose.count, by: 64).map { .objects(loose[$0..<min($0 + 64, loose.count)]) }
+        return (items, plan)
+    }
 
     private func scanBlobs(
         _ blobs: [GitObjectID], repository: GitRepository, summary: inout ScanSummary, stats: inout HistoryStats
     ) -> BlobHits {
         guard !blobs.isEmpty else { return [:] }
         let started = Date()  // rate and estimate cover the blob phase only
-        // Pack order pays off on whole histories; for a handful of blobs (a CI
-        // range, the index) reading every pack index costs more than it saves.
-        let (keys, packedSizes) =
-            blobs.count < Self.packOrderThreshold
-            ? ([UInt64](repeating: .max, count: blobs.count), [Int?](repeating: nil, count: blobs.count))
-            : GitPackOrder.locate(blobs, objectsDirectory: repository.commonDirectory + "objects")
-        let order = blobs.indices.sorted { (keys[$0], blobs[$0]) < (keys[$1], blobs[$1]) }.map { Int32($0) }
+        let (items, plan) = plan(blobs, repository: repository)
+        let packs = plan.packs
         let cursor = Locked(0)
         let done = Locked((objects: 0, bytes: 0))
         let results = Locked([WorkerTotals]())
         let gitDirectory = repository.gitDirectory
-        let chunk = 64
         let group = DispatchGroup()
         for _ in 0..<threadCount {
             group.enter()
@@ -303,22 +323,35 @@ public final class HistoryScanner: @unchecked Sendable {
                     self.onWarning(ScanWarning(path: gitDirectory, message: "a reader could not open it: \(error)"))
                     return
                 }
+                var packReaders: [Int: GitPackReader] = [:]
                 while true {
-                    let start = cursor.withLock { value -> Int in
-                        defer { value += chunk }
+                    let next = cursor.withLock { value -> Int in
+                        defer { value += 1 }
                         return value
                     }
-                    if start >= order.count { break }
+                    if next >= items.count { break }
                     var bytes = 0
-                    let end = min(start + chunk, order.count)
-                    for position in start..<end {
-                        let blob = order[position]
-                        bytes += self.scanBlob(
-                            blob, id: blobs[Int(blob)], packedSize: packedSizes[Int(blob)], reader: reader,
-                            scratch: scratch, totals: &totals)
+                    var count = 0
+                    switch items[next] {
+                    case .objects(let slice):
+                        for blob in slice {
+                            bytes += self.scanBlob(
+                                blob, id: blobs[Int(blob)], reader: reader, scratch: scratch, totals: &totals)
+                        }
+                        count = slice.count
+                    case .family(let family):
+                        let packReader = packReaders[family.pack] ?? GitPackReader(pack: packs[family.pack], bases: plan.bases[family.pack])
+                        packReaders[family.pack] = packReader
+                        for member in family.members {
+                            bytes += self.scanBlob(
+                                member.index, id: blobs[Int(member.index)],
+                                packed: (packReader, member.offset), reader: reader, scratch: scratch,
+                                totals: &totals)
+                        }
+                        count = family.members.count
                     }
                     done.withLock {
-                        $0.objects += end - start
+                        $0.objects += count
                         $0.bytes += bytes
                     }
                 }
@@ -349,10 +382,11 @@ public final class HistoryScanner: @unchecked Sendable {
         return hits
     }
 
-    /// Reads and scans one blob; returns the bytes read.
+    /// Reads and scans one blob (from its pack when `packed` says where);
+    /// returns the bytes read.
     private func scanBlob(
-        _ index: Int32, id: GitObjectID, packedSize: Int? = nil, reader: GitRepository, scratch: Matcher.Scratch,
-        totals: inout WorkerTotals
+        _ index: Int32, id: GitObjectID, packed: (reader: GitPackReader, offset: UInt64)? = nil,
+        reader: GitRepository, scratch: Matcher.Scratch, totals: inout WorkerTotals
     ) -> Int {
         if let cache = options.blobCache {
             if let known = cache.recordedFindings(for: id) {
@@ -361,7 +395,7 @@ public final class HistoryScanner: @unchecked Sendable {
                 return 0
             }
             let read = scanBlobUncached(
-                index, id: id, packedSize: packedSize, reader: reader, scratch: scratch, totals: &totals)
+                index, id: id, packed: packed, reader: reader, scratch: scratch, totals: &totals)
             if let bytes = read {
                 let found = cache.record(id, findings: totals.hits[index] ?? [])
                 totals.hits[index] = found.isEmpty ? nil : found
@@ -369,18 +403,27 @@ public final class HistoryScanner: @unchecked Sendable {
             }
             return 0
         }
-        return scanBlobUncached(
-            index, id: id, packedSize: packedSize, reader: reader, scratch: scratch, totals: &totals
-        ) ?? 0
+        return scanBlobUncached(index, id: id, packed: packed, reader: reader, scratch: scratch, totals: &totals) ?? 0
     }
 
     /// Reads and scans one blob; returns the bytes read, nil when it could not
     /// be read or was too large (nothing to remember).
     private func scanBlobUncached(
-        _ index: Int32, id: GitObjectID, packedSize: Int?, reader: GitRepository, scratch: Matcher.Scratch,
-        totals: inout WorkerTotals
+        _ index: Int32, id: GitObjectID, packed: (reader: GitPackReader, offset: UInt64)?, reader: GitRepository,
+        scratch: Matcher.Scratch, totals: inout WorkerTotals
     ) -> Int? {
-        switch reader.readBlob(id, limit: options.maxBlobSize, sizeHint: packedSize) {
+        if let packed {
+            switch packed.reader.readBlob(at: packed.offset, limit: options.maxBlobSize) {
+            case .content(let bytes, _):
+                return scanContent(bytes, index: index, scratch: scratch, totals: &totals)
+            case .tooLarge:
+                totals.summary.skip(.tooLarge)
+                return nil
+            case .unreadable:
+                break  // libgit2 reads it, or says what is wrong
+            }
+        }
+        switch reader.readBlob(id, limit: options.maxBlobSize) {
         case .missing(let message):
             totals.missing += 1
             totals.summary.skipped["missing object", default: 0] += 1
@@ -391,22 +434,29 @@ public final class HistoryScanner: @unchecked Sendable {
             totals.summary.skip(.tooLarge)
             return nil
         case .content(let bytes):
-            if Self.isLFSPointer(bytes) {
-                totals.lfs += 1
-                totals.summary.skipped["lfs pointer", default: 0] += 1
-                return bytes.count
-            }
-            guard let content = Self.prepare(bytes) else {
-                totals.summary.skip(.binary)
-                return bytes.count
-            }
-            totals.scanned += 1
-            totals.summary.filesScanned += 1
-            totals.summary.bytesScanned += bytes.count
-            let found = content.withUnsafeBufferPointer { engine.findings(in: $0, path: "", scratch: scratch) }
-            if !found.isEmpty { totals.hits[index] = found }
+            return scanContent(bytes, index: index, scratch: scratch, totals: &totals)
+        }
+    }
+
+    /// Scans a blob's bytes; returns how many there were.
+    private func scanContent(_ bytes: [UInt8], index: Int32, scratch: Matcher.Scratch, totals: inout WorkerTotals)
+        -> Int
+    {
+        if Self.isLFSPointer(bytes) {
+            totals.lfs += 1
+            totals.summary.skipped["lfs pointer", default: 0] += 1
             return bytes.count
         }
+        guard let content = Self.prepare(bytes) else {
+            totals.summary.skip(.binary)
+            return bytes.count
+        }
+        totals.scanned += 1
+        totals.summary.filesScanned += 1
+        totals.summary.bytesScanned += bytes.count
+        let found = content.withUnsafeBufferPointer { engine.findings(in: $0, path: "", scratch: scratch) }
+        if !found.isEmpty { totals.hits[index] = found }
+        return bytes.count
     }
 
     /// Scans one blob outside the parallel phase (HEAD versions in range scans).

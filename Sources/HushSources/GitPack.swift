@@ -1,0 +1,196 @@
+import Foundation
+
+/// One pack file (`objects/pack/pack-*.pack`) and its index, read without
+/// libgit2, so that history scans can inflate objects with libdeflate,
+/// resolve deltas themselves and see what each delta changed.
+///
+/// Entries are read with `pread` (the index is mapped): a mapped pack would
+/// count every page a history scan touches in its resident memory.
+///
+/// Only what scanning needs is here: entry headers, inflation and id look-up.
+/// Anything unexpected (a truncated entry, an unknown type) reads as nil and
+/// the caller falls back to libgit2, which reports the damage properly.
+public final class GitPack: @unchecked Sendable {
+    /// The `.pack` file.
+    public let path: String
+    private let descriptor: Int32
+    private let size: Int
+    private let index: Data
+    /// Every entry's offset, ascending, then where the entries end: an
+    /// entry's data ends where the next entry starts.
+    private let boundaries: [UInt64]
+    /// Number of objects in the index.
+    public let count: Int
+
+    /// Maps `indexPath` (`.idx`) and its `.pack`; nil when either is missing,
+    /// unreadable or not a version 2 index of a version 2 or 3 pack.
+    public init?(indexPath: String) {
+        guard indexPath.hasSuffix(".idx"),
+            let index = try? Data(contentsOf: URL(fileURLWithPath: indexPath), options: .alwaysMapped),
+            index.count >= 8 + 1024 + 40
+        else { return nil }
+        let indexHeader = index.withUnsafeBytes { raw in
+            (UInt32(bigEndian: raw.loadUnaligned(as: UInt32.self)),
+             UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self)),
+             Int(UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 8 + 255 * 4, as: UInt32.self))))
+        }
+        guard indexHeader.0 == 0xFF74_4F63, indexHeader.1 == 2,
+            index.count >= 8 + 1024 + indexHeader.2 * 28 + 40
+        else { return nil }
+        let packPath = String(indexPath.dropLast(4)) + ".pack"
+        let descriptor = open(packPath, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        var status = stat()
+        var header = [UInt8](repeating: 0, count: 8)
+        guard fstat(descriptor, &status) == 0, status.st_size >= 32, pread(descriptor, &header, 8, 0) == 8,
+            header[0..<4].elementsEqual("PACK".utf8), header[7] == 2 || header[7] == 3
+        else {
+            close(descriptor)
+            return nil
+        }
+        self.path = packPath
+        self.descriptor = descriptor
+        self.size = Int(status.st_size)
+        self.index = index
+        self.count = indexHeader.2
+        var boundaries: [UInt64] = []
+        boundaries.reserveCapacity(count + 1)
+        GitPackOrder.forEachEntry(in: index) { _, offset in boundaries.append(offset) }
+        boundaries.sort()
+        boundaries.append(UInt64(size - 20))
+        self.boundaries = boundaries
+    }
+
+    deinit { close(descriptor) }
+
+    /// The kind of a pack entry; deltas name their base.
+    public enum Kind: Equatable, Sendable {
+        case commit, tree, blob, tag
+        /// A delta against the entry at this offset in the same pack.
+        case offsetDelta(base: UInt64)
+        /// A delta against the object with this id.
+        case referenceDelta(base: GitObjectID)
+    }
+
+    /// An entry's header: its kind, its inflated size (for a delta, the size
+    /// of the delta instructions) and where its zlib stream starts.
+    public struct Entry: Sendable {
+        public var kind: Kind
+        public var size: Int
+        public var dataOffset: Int
+    }
+
+    /// The header of the entry at `offset`; nil when it is not a valid header.
+    public func entry(at offset: UInt64) -> Entry? {
+        let end = size - 20
+        guard offset >= 12, offset < UInt64(end) else { return nil }
+        var header = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))  // 32 bytes: the longest header is 31
+        let available = withUnsafeMutableBytes(of: &header) { raw in
+            pread(descriptor, raw.baseAddress, min(32, end - Int(offset)), off_t(offset))
+        }
+        guard available > 0 else { return nil }
+        return withUnsafeBytes(of: &header) { raw in
+            Self.parseHeader(UnsafeRawBufferPointer(rebasing: raw[0..<available]), at: offset)
+        }
+    }
+
+    private static func parseHeader(_ bytes: UnsafeRawBufferPointer, at offset: UInt64) -> Entry? {
+        var position = 0
+        var byte = bytes[position]
+        position += 1
+        let type = (byte >> 4) & 7
+        var size = Int(byte & 0x0F)
+        var shift = 4
+        while byte & 0x80 != 0 {
+            guard position < bytes.count, shift < 57 else { return nil }
+            byte = bytes[position]
+            position += 1
+            size |= Int(byte & 0x7F) << shift
+            shift += 7
+        }
+        let kind: Kind
+        switch type {
+        case 1: kind = .commit
+        case 2: kind = .tree
+        case 3: kind = .blob
+        case 4: kind = .tag
+        case 6:
+            guard position < bytes.count else { return nil }
+            byte = bytes[position]
+            position += 1
+            var distance = UInt64(byte & 0x7F)
+            while byte & 0x80 != 0 {
+                guard position < bytes.count, distance < (1 << 56) else { return nil }
+                byte = bytes[position]
+                position += 1
+                distance = ((distance + 1) << 7) | UInt64(byte & 0x7F)
+            }
+            guard distance > 0, distance <= offset else { return nil }
+            kind = .offsetDelta(base: offset - distance)
+        case 7:
+            guard position + 20 <= bytes.count, let start = bytes.baseAddress else { return nil }
+            kind = .referenceDelta(base: GitObjectID(rawBytes: start + position))
+            position += 20
+        default:
+            return nil
+        }
+        return Entry(kind: kind, size: size, dataOffset: Int(offset) + position)
+    }
+
+    /// Inflates an entry's data (exactly `entry.size` bytes); nil when the
+    /// stream is corrupt, of another size, or cannot be read.
+    public func inflate(_ entry: Entry, with inflater: GitInflater) -> [UInt8]? {
+        // The entry's data ends where the next entry starts.
+        var low = 0
+        var high = boundaries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if boundaries[middle] < UInt64(entry.dataOffset) { low = middle + 1 } else { high = middle }
+        }
+        guard low < boundaries.count else { return nil }
+        let count = Int(boundaries[low]) - entry.dataOffset
+        guard count > 0 else { return nil }
+        return inflater.withInput(count) { buffer in
+            var done = 0
+            while done < count {
+                let read = pread(descriptor, buffer.baseAddress! + done, count - done, off_t(entry.dataOffset + done))
+                guard read > 0 else { return nil }
+                done += read
+            }
+            return inflater.inflate(UnsafeRawPointer(buffer.baseAddress!), count: count, size: entry.size)
+        }
+    }
+
+    /// The offset of `id` in this pack, or nil when the pack does not hold it.
+    public func offset(of id: GitObjectID) -> UInt64? {
+        index.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> UInt64? in
+            guard let start = raw.baseAddress else { return nil }
+            func u32(_ at: Int) -> UInt32 { UInt32(bigEndian: start.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
+            let first = Int(id.high >> 56)
+            var low = first == 0 ? 0 : Int(u32(8 + (first - 1) * 4))
+            var high = Int(u32(8 + first * 4))
+            let names = 8 + 1024
+            while low < high {
+                let middle = (low + high) / 2
+                let candidate = GitObjectID(rawBytes: start + names + middle * 20)
+                if candidate == id {
+                    let offsets = names + count * 24
+                    var offset = UInt64(u32(offsets + middle * 4))
+                    if offset & 0x8000_0000 != 0 {
+                        let at = offsets + count * 4 + Int(offset & 0x7FFF_FFFF) * 8
+                        guard at + 8 <= raw.count - 40 else { return nil }
+                        offset = UInt64(bigEndian: start.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+                    }
+                    return offset
+                }
+                if candidate < id { low = middle + 1 } else { high = middle }
+            }
+            return nil
+        }
+    }
+
+    /// Calls `body` with the id and offset of every object in the pack.
+    public func forEachObject(_ body: (GitObjectID, UInt64) -> Void) {
+        GitPackOrder.forEachEntry(in: index, body)
+    }
+}

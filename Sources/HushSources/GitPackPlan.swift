@@ -1,0 +1,108 @@
+/// How to read a set of blobs out of a repository's packs: grouped into
+/// delta families (blobs linked by delta chains), each read in pack order by
+/// one thread, so every base is resolved once and is still cached when its
+/// deltas come.
+public struct GitPackPlan {
+    /// A group of blobs from one pack, in offset order.
+    public struct Family: Sendable {
+        /// Index into `packs`.
+        public var pack: Int
+        /// Positions (in the ids given to `make`) and offsets, by offset.
+        public var members: [(index: Int32, offset: UInt64)]
+    }
+
+    /// The packs the families read from.
+    public var packs: [GitPack] = []
+    /// Per pack, the offsets of entries that are some delta's base (worth
+    /// keeping once read).
+    public var bases: [Set<UInt64>] = []
+    /// Families, largest first.
+    public var families: [Family] = []
+    /// Positions of ids found in no pack (loose objects, damaged packs).
+    public var unpacked: [Int32] = []
+
+    /// An empty plan: everything is read through libgit2.
+    public init() {}
+
+    /// Plans reading `ids` from the packs under `objectsDirectory` (and its
+    /// alternates). Families larger than `maxFamily` blobs are cut into
+    /// pieces of that size, so that threads share a history dominated by
+    /// one file.
+    public static func make(_ ids: [GitObjectID], objectsDirectory: String, maxFamily: Int = .max) -> GitPackPlan {
+        var plan = GitPackPlan()
+        var position: [GitObjectID: Int32] = [:]
+        position.reserveCapacity(ids.count)
+        for (index, id) in ids.enumerated() where position[id] == nil { position[id] = Int32(index) }
+        var placed = [Bool](repeating: false, count: ids.count)
+        for indexPath in GitPackOrder.packIndexes(objectsDirectory: objectsDirectory) {
+            guard let pack = GitPack(indexPath: indexPath) else { continue }
+            var members: [(index: Int32, offset: UInt64)] = []
+            pack.forEachObject { id, offset in
+                if let index = position[id], !placed[Int(index)] {
+                    placed[Int(index)] = true
+                    members.append((index, offset))
+                }
+            }
+            guard !members.isEmpty else { continue }
+            let packNumber = plan.packs.count
+            plan.packs.append(pack)
+            var roots: [UInt64: UInt64] = [:]
+            var bases = Set<UInt64>()
+            var groups: [UInt64: [(index: Int32, offset: UInt64)]] = [:]
+            for member in members {
+                groups[root(of: member.offset, in: pack, memo: &roots, bases: &bases), default: []].append(member)
+            }
+            plan.bases.append(bases)
+            for var group in groups.values {
+                group.sort { $0.offset < $1.offset }
+                var start = 0
+                while start < group.count {
+                    let end = min(group.count, start + max(1, maxFamily))
+                    plan.families.append(Family(pack: packNumber, members: Array(group[start..<end])))
+                    start = end
+                }
+            }
+        }
+        plan.families.sort { $0.members.count > $1.members.count }
+        for (index, done) in placed.enumerated() where !done && position[ids[index]] == Int32(index) {
+            plan.unpacked.append(Int32(index))
+        }
+        return plan
+    }
+
+    /// The first entry of the delta chain through `offset` (the entry itself
+    /// when it is no delta or its chain cannot be followed).
+    /// Notes every base met on the way in `bases`.
+    static func root(of offset: UInt64, in pack: GitPack, memo: inout [UInt64: UInt64], bases: inout Set<UInt64>)
+        -> UInt64
+    {
+        var chain: [UInt64] = []
+        var current = offset
+        var root = offset
+        while true {
+            if let known = memo[current] {
+                root = known
+                break
+            }
+            chain.append(current)
+            guard chain.count < 10_000, let entry = pack.entry(at: current) else {
+                root = current
+                break
+            }
+            let next: UInt64?
+            switch entry.kind {
+            case .offsetDelta(let base): next = base
+            case .referenceDelta(let id): next = pack.offset(of: id)
+            default: next = nil
+            }
+            guard let next, next != current else {
+                root = current
+                break
+            }
+            bases.insert(next)
+            current = next
+        }
+        for link in chain { memo[link] = root }
+        return root
+    }
+}

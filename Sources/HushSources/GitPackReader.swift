@@ -1,0 +1,139 @@
+/// Reads blobs out of one `GitPack`, resolving delta chains itself with a
+/// cache of recent results; one per thread.
+///
+/// A blob stored as a delta comes back with the delta's copy instructions,
+/// so a scanner can tell which parts of it are unchanged from its base.
+public final class GitPackReader {
+    public let pack: GitPack
+    private let inflater = GitInflater()
+    private var cache: [UInt64: [UInt8]] = [:]
+    private var cacheOrder: [UInt64] = []
+    private var cacheHead = 0
+    private var cachedBytes = 0
+    /// Bytes of resolved objects kept for later deltas.
+    public let cacheBudget: Int
+    /// Bases larger than this are not resolved here (libgit2 takes over).
+    static let baseLimit = 256 * 1024 * 1024
+
+    /// Offsets of entries that are bases of deltas still to come: only
+    /// these are cached when read (others are cached only as chain links).
+    public let bases: Set<UInt64>
+
+    public init(pack: GitPack, bases: Set<UInt64>, cacheBudget: Int = 32 * 1024 * 1024) {
+        self.pack = pack
+        self.bases = bases
+        self.cacheBudget = cacheBudget
+    }
+
+    /// How a blob was stored: as a delta against the blob at `baseOffset`,
+    /// whose bytes `copies` reuse.
+    public struct Delta: Sendable {
+        public var baseOffset: UInt64
+        public var copies: [GitDeltaCopy]
+    }
+
+    /// The outcome of reading one entry.
+    public enum Read {
+        case content([UInt8], delta: Delta?)
+        case tooLarge(size: Int)
+        /// The entry is not a blob, or could not be resolved here (damaged,
+        /// base in another pack): read it through libgit2 instead.
+        case unreadable
+    }
+
+    /// Reads the blob at `offset`, refusing results larger than `limit`.
+    public func readBlob(at offset: UInt64, limit: Int) -> Read {
+        guard let entry = pack.entry(at: offset) else { return .unreadable }
+        switch entry.kind {
+        case .blob:
+            if entry.size > limit { return .tooLarge(size: entry.size) }
+            if let cached = cache[offset] { return .content(cached, delta: nil) }
+            guard let bytes = pack.inflate(entry, with: inflater) else { return .unreadable }
+            if bases.contains(offset) { remember(bytes, at: offset) }
+            return .content(bytes, delta: nil)
+        case .offsetDelta, .referenceDelta:
+            guard let baseOffset = baseOffset(of: entry) else { return .unreadable }
+            guard let instructions = pack.inflate(entry, with: inflater), let sizes = GitDelta.sizes(instructions)
+            else { return .unreadable }
+            if sizes.result > limit { return .tooLarge(size: sizes.result) }
+            if let cached = cache[offset] {
+                // Still report the copies: the caller reuses what it knows of the base.
+                var copies: [GitDeltaCopy] = []
+                if resolve(baseOffset).map({ GitDelta.apply(instructions, to: $0, copies: &copies) }) != nil {
+                    return .content(cached, delta: Delta(baseOffset: baseOffset, copies: copies))
+                }
+                return .content(cached, delta: nil)
+            }
+            guard let base = resolve(baseOffset) else { return .unreadable }
+            var copies: [GitDeltaCopy] = []
+            guard let bytes = GitDelta.apply(instructions, to: base, copies: &copies) else { return .unreadable }
+            if bases.contains(offset) { remember(bytes, at: offset) }
+            return .content(bytes, delta: Delta(baseOffset: baseOffset, copies: copies))
+        default:
+            return .unreadable
+        }
+    }
+
+    /// The offset of a delta's base in this pack.
+    private func baseOffset(of entry: GitPack.Entry) -> UInt64? {
+        switch entry.kind {
+        case .offsetDelta(let base): return base
+        case .referenceDelta(let id): return pack.offset(of: id)
+        default: return nil
+        }
+    }
+
+    /// The resolved bytes of the blob at `offset` (a base of something asked
+    /// for), from the cache when possible. Chains are walked iteratively.
+    private func resolve(_ offset: UInt64) -> [UInt8]? {
+        if let cached = cache[offset] { return cached }
+        var chain: [(offset: UInt64, entry: GitPack.Entry)] = []
+        var current = offset
+        var base: [UInt8]?
+        while base == nil {
+            guard chain.count < 10_000, let entry = pack.entry(at: current) else { return nil }
+            switch entry.kind {
+            case .blob:
+                guard entry.size <= Self.baseLimit, let bytes = pack.inflate(entry, with: inflater) else { return nil }
+                remember(bytes, at: current)
+                base = bytes
+            case .offsetDelta, .referenceDelta:
+                guard let next = baseOffset(of: entry) else { return nil }
+                chain.append((current, entry))
+                current = next
+                base = cache[next]
+            default:
+                return nil
+            }
+        }
+        guard var result = base else { return nil }
+        var ignored: [GitDeltaCopy] = []
+        for link in chain.reversed() {
+            guard let instructions = pack.inflate(link.entry, with: inflater),
+                let sizes = GitDelta.sizes(instructions), sizes.result <= Self.baseLimit,
+                let bytes = GitDelta.apply(instructions, to: result, copies: &ignored)
+            else { return nil }
+            ignored.removeAll(keepingCapacity: true)
+            remember(bytes, at: link.offset)
+            result = bytes
+        }
+        return result
+    }
+
+    /// Keeps `bytes` for later deltas, dropping the oldest entries beyond the budget.
+    private func remember(_ bytes: [UInt8], at offset: UInt64) {
+        guard bytes.count <= cacheBudget / 4, cache[offset] == nil else { return }
+        cache[offset] = bytes
+        cacheOrder.append(offset)
+        cachedBytes += bytes.count
+        while cachedBytes > cacheBudget, cacheHead < cacheOrder.count {
+            let oldest = cacheOrder[cacheHead]
+            cacheHead += 1
+            if let dropped = cache.removeValue(forKey: oldest) { cachedBytes -= dropped.count }
+        }
+        if cacheHead > 4096, cacheHead * 2 > cacheOrder.count {
+            cacheOrder.removeFirst(cacheHead)
+            cacheHead = 0
+        }
+    }
+}
