@@ -38,32 +38,39 @@ enum EncodedViews {
         in buffer: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt8>
     ) -> [EncodedView] {
         var views: [EncodedView] = []
-        var index = 0
         let count = buffer.count
-        while index < count {
-            guard table[Int(buffer[index])] < 64 else {
-                index += 1
+        // Runs of base64 characters are found by skipping: a run long enough
+        // (24 with up to two '=' of padding) must cover the byte `shortest - 1`
+        // past the current start, so one look there rules out (or locates)
+        // most short runs (identifiers, words) without reading every byte.
+        let shortest = minimumBase64Run - 2
+        var start = 0  // the byte before `start` is not a base64 character
+        while start + shortest <= count {
+            let probe = start + shortest - 1
+            guard table[Int(buffer[probe])] < 64 else {
+                start = probe + 1
                 continue
             }
-            let start = index
-            // Hexadecimal runs (hashes, ids) are base64 characters too; they are
-            // never base64 of text, and are most of the runs in real trees.
-            var onlyHex = true
-            while index < count {
-                let value = table[Int(buffer[index])]
-                guard value < 64 else { break }
-                if onlyHex, !isHexDigit(buffer[index]) { onlyHex = false }
-                index += 1
+            var back = probe - 1
+            while back >= start, table[Int(buffer[back])] < 64 { back -= 1 }
+            if back >= start {
+                start = back + 1
+                continue
             }
+            var index = probe + 1
+            while index < count, table[Int(buffer[index])] < 64 { index += 1 }
             var end = index
-            while end < buffer.count, end - index < 2, buffer[end] == 61 { end += 1 }  // '=' padding
-            if end - start >= minimumBase64Run, !onlyHex,
+            while end < count, end - index < 2, buffer[end] == 61 { end += 1 }  // '=' padding
+            // Hexadecimal runs (hashes, ids) are base64 characters too; they are
+            // never base64 of text, and are most of the long runs in real trees.
+            if end - start >= minimumBase64Run,
+                !UnsafeBufferPointer(rebasing: buffer[start..<index]).allSatisfy(isHexDigit),
                 let decoded = decodeBase64(buffer[start..<end], knownNotHex: true),
                 isText(decoded)
             {
                 views.append(EncodedView(range: start..<end, bytes: decoded, encoding: "base64"))
             }
-            index = end
+            start = end == index ? index + 1 : end
         }
         return views
     }
@@ -75,26 +82,33 @@ enum EncodedViews {
         guard let base = buffer.baseAddress,
             memchr(base, 37, buffer.count) != nil || memchr(base, 92, buffer.count) != nil
         else { return views }
-        var lineStart = 0
-        var hasPercent = false
-        var hasBackslash = false
-        for index in 0...buffer.count {
-            let atEnd = index == buffer.count || buffer[index] == 10
-            if !atEnd {
-                if buffer[index] == 37 { hasPercent = true }
-                if buffer[index] == 92 { hasBackslash = true }
-                continue
+        // The lines holding either byte, found with memchr, in line order.
+        var marked: [Int: (end: Int, percent: Bool, backslash: Bool)] = [:]
+        for byte: UInt8 in [37, 92] {
+            var from = 0
+            while from < buffer.count, let hit = memchr(base + from, Int32(byte), buffer.count - from) {
+                let offset = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+                var lineStart = offset
+                while lineStart > 0, buffer[lineStart - 1] != 10 { lineStart -= 1 }
+                let lineEnd =
+                    memchr(base + offset, 10, buffer.count - offset).map {
+                        UnsafeRawPointer(base).distance(to: UnsafeRawPointer($0))
+                    } ?? buffer.count
+                var entry = marked[lineStart] ?? (lineEnd, false, false)
+                if byte == 37 { entry.percent = true } else { entry.backslash = true }
+                marked[lineStart] = entry
+                from = lineEnd + 1
             }
-            let line = UnsafeBufferPointer(rebasing: buffer[lineStart..<index])
-            if hasPercent, let decoded = percentDecode(line) {
-                views.append(EncodedView(range: lineStart..<index, bytes: decoded, encoding: "url"))
+        }
+        for lineStart in marked.keys.sorted() {
+            let entry = marked[lineStart]!
+            let line = UnsafeBufferPointer(rebasing: buffer[lineStart..<entry.end])
+            if entry.percent, let decoded = percentDecode(line) {
+                views.append(EncodedView(range: lineStart..<entry.end, bytes: decoded, encoding: "url"))
             }
-            if hasBackslash, let decoded = unescape(line) {
-                views.append(EncodedView(range: lineStart..<index, bytes: decoded, encoding: "escape"))
+            if entry.backslash, let decoded = unescape(line) {
+                views.append(EncodedView(range: lineStart..<entry.end, bytes: decoded, encoding: "escape"))
             }
-            lineStart = index + 1
-            hasPercent = false
-            hasBackslash = false
         }
         return views
     }

@@ -414,7 +414,7 @@ public final class HistoryScanner: @unchecked Sendable {
     ) -> Int? {
         if let packed {
             switch packed.reader.readBlob(at: packed.offset, limit: options.maxBlobSize) {
-            case .content(let bytes, _):
+            case .content(let bytes):
                 return scanContent(bytes, index: index, scratch: scratch, totals: &totals)
             case .tooLarge:
                 totals.summary.skip(.tooLarge)

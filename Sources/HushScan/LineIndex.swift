@@ -1,3 +1,5 @@
+import Foundation
+
 /// Maps byte offsets to 1-based lines and columns, walking forward only.
 ///
 /// Offsets must be asked for in increasing order (findings are sorted), so a
@@ -53,7 +55,14 @@ struct LineTable {
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         var breaks: [Int] = []
-        for index in 0..<bytes.count where bytes[index] == 10 { breaks.append(index) }
+        if let base = bytes.baseAddress {
+            var from = 0
+            while from < bytes.count, let hit = memchr(base + from, 10, bytes.count - from) {
+                let offset = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+                breaks.append(offset)
+                from = offset + 1
+            }
+        }
         self.breaks = breaks
     }
 

@@ -1,8 +1,5 @@
 /// Reads blobs out of one `GitPack`, resolving delta chains itself with a
-/// cache of recent results; one per thread.
-///
-/// A blob stored as a delta comes back with the delta's copy instructions,
-/// so a scanner can tell which parts of it are unchanged from its base.
+/// cache of the bases it met; one per thread.
 public final class GitPackReader {
     public let pack: GitPack
     private let inflater = GitInflater()
@@ -25,16 +22,9 @@ public final class GitPackReader {
         self.cacheBudget = cacheBudget
     }
 
-    /// How a blob was stored: as a delta against the blob at `baseOffset`,
-    /// whose bytes `copies` reuse.
-    public struct Delta: Sendable {
-        public var baseOffset: UInt64
-        public var copies: [GitDeltaCopy]
-    }
-
     /// The outcome of reading one entry.
     public enum Read {
-        case content([UInt8], delta: Delta?)
+        case content([UInt8])
         case tooLarge(size: Int)
         /// The entry is not a blob, or could not be resolved here (damaged,
         /// base in another pack): read it through libgit2 instead.
@@ -47,28 +37,21 @@ public final class GitPackReader {
         switch entry.kind {
         case .blob:
             if entry.size > limit { return .tooLarge(size: entry.size) }
-            if let cached = cache[offset] { return .content(cached, delta: nil) }
+            if let cached = cache[offset] { return .content(cached) }
             guard let bytes = pack.inflate(entry, with: inflater) else { return .unreadable }
             if bases.contains(offset) { remember(bytes, at: offset) }
-            return .content(bytes, delta: nil)
+            return .content(bytes)
         case .offsetDelta, .referenceDelta:
-            guard let baseOffset = baseOffset(of: entry) else { return .unreadable }
-            guard let instructions = pack.inflate(entry, with: inflater), let sizes = GitDelta.sizes(instructions)
+            if let cached = cache[offset] { return .content(cached) }
+            guard let baseOffset = baseOffset(of: entry),
+                let instructions = pack.inflate(entry, with: inflater), let sizes = GitDelta.sizes(instructions)
             else { return .unreadable }
             if sizes.result > limit { return .tooLarge(size: sizes.result) }
-            if let cached = cache[offset] {
-                // Still report the copies: the caller reuses what it knows of the base.
-                var copies: [GitDeltaCopy] = []
-                if resolve(baseOffset).map({ GitDelta.apply(instructions, to: $0, copies: &copies) }) != nil {
-                    return .content(cached, delta: Delta(baseOffset: baseOffset, copies: copies))
-                }
-                return .content(cached, delta: nil)
+            guard let base = resolve(baseOffset), let bytes = GitDelta.apply(instructions, to: base) else {
+                return .unreadable
             }
-            guard let base = resolve(baseOffset) else { return .unreadable }
-            var copies: [GitDeltaCopy] = []
-            guard let bytes = GitDelta.apply(instructions, to: base, copies: &copies) else { return .unreadable }
             if bases.contains(offset) { remember(bytes, at: offset) }
-            return .content(bytes, delta: Delta(baseOffset: baseOffset, copies: copies))
+            return .content(bytes)
         default:
             return .unreadable
         }
@@ -107,13 +90,11 @@ public final class GitPackReader {
             }
         }
         guard var result = base else { return nil }
-        var ignored: [GitDeltaCopy] = []
         for link in chain.reversed() {
             guard let instructions = pack.inflate(link.entry, with: inflater),
                 let sizes = GitDelta.sizes(instructions), sizes.result <= Self.baseLimit,
-                let bytes = GitDelta.apply(instructions, to: result, copies: &ignored)
+                let bytes = GitDelta.apply(instructions, to: result)
             else { return nil }
-            ignored.removeAll(keepingCapacity: true)
             remember(bytes, at: link.offset)
             result = bytes
         }
