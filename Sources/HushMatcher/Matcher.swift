@@ -181,23 +181,29 @@ private struct ContextIndex {
         return low < offsets.count && offsets[low] + compiled.shortestContextWord <= range.upperBound
     }
 
-    /// Offsets of every word (lower case; matched ignoring ASCII case):
-    /// memchr for each first byte in both cases, then the rest compared.
+    /// Offsets of every word (lower case; matched ignoring ASCII case).
+    /// Each word is looked for by memchr of its rarest byte (both cases),
+    /// then compared whole: the first letter of `aws` or `api` is a
+    /// hexadecimal digit, found thousands of times in a file of hashes.
     private mutating func find(_ words: [[UInt8]], rule: Int) -> [Int] {
         var offsets: [Int] = []
         guard let base = bytes.baseAddress else { return offsets }
         let count = bytes.count
-        for first in Set(words.compactMap(\.first)) {
-            let group = words.filter { $0.first == first }
-            let shortest = group.map(\.count).min() ?? 1
-            let cases = first >= 97 && first <= 122 ? [first, first - 32] : [first]
+        var byAnchor: [UInt8: [(word: [UInt8], at: Int)]] = [:]
+        for word in words where !word.isEmpty {
+            let at = word.indices.min { Self.commonness(word[$0]) < Self.commonness(word[$1]) } ?? 0
+            byAnchor[word[at], default: []].append((word, at))
+        }
+        for (anchor, group) in byAnchor {
+            let cases = anchor >= 97 && anchor <= 122 ? [anchor, anchor - 32] : [anchor]
             for variant in cases {
                 var from = 0
-                let last = count - shortest
-                while from <= last, let hit = memchr(base + from, Int32(variant), last - from + 1) {
-                    let offset = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
-                    if group.contains(where: { matches($0, at: offset) }) { offsets.append(offset) }
-                    from = offset + 1
+                while from < count, let hit = memchr(base + from, Int32(variant), count - from) {
+                    let position = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+                    for (word, at) in group where position >= at && matches(word, at: position - at) {
+                        offsets.append(position - at)
+                    }
+                    from = position + 1
                 }
             }
         }
@@ -206,9 +212,19 @@ private struct ContextIndex {
         return offsets
     }
 
+    /// How common a (lower-case) byte is in source and configuration text:
+    /// hexadecimal digits (hashes, ids) first, then English letter
+    /// frequency; anything else is rare.
+    private static func commonness(_ byte: UInt8) -> Int {
+        if (byte >= 48 && byte <= 57) || (byte >= 97 && byte <= 102) { return 100 }
+        let order = Array("etaoinsrhldcumfpgwybvkxjqz".utf8)
+        if let rank = order.firstIndex(of: byte) { return 50 - rank }
+        return byte == 32 || byte == 95 || byte == 45 || byte == 46 ? 60 : 0
+    }
+
     private func matches(_ word: [UInt8], at offset: Int) -> Bool {
         guard offset + word.count <= bytes.count else { return false }
-        for index in 1..<word.count {
+        for index in 0..<word.count {
             let byte = bytes[offset + index]
             if (byte >= 65 && byte <= 90 ? byte | 0x20 : byte) != word[index] { return false }
         }

@@ -51,20 +51,30 @@ enum EncodedViews {
                 start = probe + 1
                 continue
             }
+            // Hexadecimal runs (hashes, ids) are base64 characters too; they are
+            // never base64 of text, and are most of the long runs in real trees.
+            var onlyHex = isHexDigit(buffer[probe])
             var back = probe - 1
-            while back >= start, table[Int(buffer[back])] < 64 { back -= 1 }
+            while back >= start {
+                let byte = buffer[back]
+                guard table[Int(byte)] < 64 else { break }
+                if onlyHex, !isHexDigit(byte) { onlyHex = false }
+                back -= 1
+            }
             if back >= start {
                 start = back + 1
                 continue
             }
             var index = probe + 1
-            while index < count, table[Int(buffer[index])] < 64 { index += 1 }
+            while index < count {
+                let byte = buffer[index]
+                guard table[Int(byte)] < 64 else { break }
+                if onlyHex, !isHexDigit(byte) { onlyHex = false }
+                index += 1
+            }
             var end = index
             while end < count, end - index < 2, buffer[end] == 61 { end += 1 }  // '=' padding
-            // Hexadecimal runs (hashes, ids) are base64 characters too; they are
-            // never base64 of text, and are most of the long runs in real trees.
-            if end - start >= minimumBase64Run,
-                !UnsafeBufferPointer(rebasing: buffer[start..<index]).allSatisfy(isHexDigit),
+            if end - start >= minimumBase64Run, !onlyHex,
                 let decoded = decodeBase64(buffer[start..<end], knownNotHex: true),
                 isText(decoded)
             {
