@@ -8,6 +8,10 @@ final class CompiledRule: @unchecked Sendable {
     let contextWords: [[UInt8]]
     /// Length of the shortest context word.
     let shortestContextWord: Int
+    /// Length of the longest context word.
+    let longestContextWord: Int
+    /// The rule is found around its context words (see `PrefilterPatterns.isContextDriven`).
+    let isContextDriven: Bool
     private let lock = NSLock()
     private var compiled: PCRE2Regex?
     private var compiledAllow: [PCRE2Regex]?
@@ -26,6 +30,8 @@ final class CompiledRule: @unchecked Sendable {
         }
         contextWords = rule.context.map { Array($0.lowercased().utf8) }
         shortestContextWord = contextWords.map(\.count).min() ?? 0
+        longestContextWord = contextWords.map(\.count).max() ?? 0
+        isContextDriven = PrefilterPatterns.isContextDriven(rule)
     }
 
     /// The confirming regex; compiled once, on the first hit.

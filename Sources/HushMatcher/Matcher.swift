@@ -63,10 +63,41 @@ public final class Matcher: @unchecked Sendable {
         var found: [Candidate] = []
         var seen = Set<CandidateKey>()
         var context = ContextIndex(bytes)
+        /// Confirms the rule's matches in `start..<end`; with `anchoredAt`,
+        /// only a match starting at or before that hit.
+        func confirmWindow(
+            _ index: Int, compiled: CompiledRule, regex: PCRE2Regex, start: Int, end: Int, anchoredAt: Int?
+        ) {
+            var position = start
+            while position <= end,
+                let match = regex.firstMatch(in: base, end: end, from: position, scratch: scratch.pcre),
+                anchoredAt.map { match.whole.lowerBound <= $0 } ?? true
+            {
+                // After a rejected match, look again from its secret: the
+                // text taken as a value may start the real match.
+                var accepted = false
+                defer {
+                    let resume =
+                        accepted || match.secret.lowerBound <= match.whole.lowerBound
+                        ? match.whole.upperBound : match.secret.lowerBound
+                    position = max(resume, position + 1)
+                }
+                guard match.whole.upperBound < end || end == bytes.count, !match.secret.isEmpty,
+                    seen.insert(CandidateKey(rule: index, start: match.whole.lowerBound, end: match.whole.upperBound))
+                        .inserted,
+                    compiled.accepts(match.secret, in: bytes)
+                else { continue }
+                let candidate = Candidate(ruleIndex: index, match: match.whole, secret: match.secret, key: match.key)
+                guard let refined = refine.map({ $0(candidate) }) ?? candidate else { continue }
+                accepted = true
+                found.append(refined)
+                if anchoredAt != nil { coveredUntil[index] = max(coveredUntil[index], match.whole.upperBound) }
+            }
+        }
         database.scan(UnsafeRawBufferPointer(bytes), scratch: scratch.vectorscan) { id, end in
             let index = Int(id)
             scratch.profile?.hits[index] += 1
-            guard end > coveredUntil[index] else { return true }
+            guard end > coveredUntil[index] || compiledRules[index].isContextDriven else { return true }
             let started = scratch.profile == nil ? 0 : DispatchTime.now().uptimeNanoseconds
             defer {
                 if scratch.profile != nil {
@@ -76,6 +107,23 @@ public final class Matcher: @unchecked Sendable {
             }
             let compiled = compiledRules[index]
             guard let regex = try? compiled.regex() else { return true }
+            if compiled.isContextDriven {
+                // `end` is the end of a context word. Every secret this word
+                // can vouch for (it lies `lookbehind` before the secret to 256
+                // after) is in this window, with its whole match (at most
+                // lookbehind + lookahead long). Windows of nearby words
+                // overlap by a match length, so one cut by a window's end is
+                // found whole in the next.
+                let matchLength = compiled.rule.lookbehind + compiled.rule.lookahead
+                let wordStart = end - compiled.longestContextWord
+                var windowStart = max(0, wordStart - 256 - matchLength)
+                if coveredUntil[index] >= 0 { windowStart = max(windowStart, coveredUntil[index] - matchLength) }
+                let windowEnd = min(bytes.count, end + compiled.rule.lookbehind + matchLength + 1)
+                coveredUntil[index] = windowEnd
+                confirmWindow(
+                    index, compiled: compiled, regex: regex, start: windowStart, end: windowEnd, anchoredAt: nil)
+                return true
+            }
             let windowStart = max(0, end - compiled.rule.lookbehind)
             let windowEnd = min(bytes.count, end + compiled.rule.lookahead)
             // A rule with its own `prefilter` has anchors: each hit belongs to
@@ -97,31 +145,9 @@ public final class Matcher: @unchecked Sendable {
             {
                 return true
             }
-            var position = windowStart
-            while position <= windowEnd,
-                let match = regex.firstMatch(in: base, end: windowEnd, from: position, scratch: scratch.pcre),
-                !anchored || match.whole.lowerBound <= end
-            {
-                // After a rejected match, look again from its secret: the
-                // text taken as a value may start the real match.
-                var accepted = false
-                defer {
-                    let resume =
-                        accepted || match.secret.lowerBound <= match.whole.lowerBound
-                        ? match.whole.upperBound : match.secret.lowerBound
-                    position = max(resume, position + 1)
-                }
-                guard match.whole.upperBound < windowEnd || windowEnd == bytes.count, !match.secret.isEmpty,
-                    seen.insert(CandidateKey(rule: index, start: match.whole.lowerBound, end: match.whole.upperBound))
-                        .inserted,
-                    compiled.accepts(match.secret, in: bytes)
-                else { continue }
-                let candidate = Candidate(ruleIndex: index, match: match.whole, secret: match.secret, key: match.key)
-                guard let refined = refine.map({ $0(candidate) }) ?? candidate else { continue }
-                accepted = true
-                found.append(refined)
-                if anchored { coveredUntil[index] = max(coveredUntil[index], match.whole.upperBound) }
-            }
+            confirmWindow(
+                index, compiled: compiled, regex: regex, start: windowStart, end: windowEnd,
+                anchoredAt: anchored ? end : nil)
             return true
         }
         return resolveOverlaps(found)

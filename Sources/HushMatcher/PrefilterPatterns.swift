@@ -9,7 +9,12 @@ struct PrefilterPatterns {
 
     init(rules: [Rule]) {
         patterns = rules.enumerated().map { index, rule in
-            VectorscanDatabase.Pattern(
+            if Self.isContextDriven(rule) {
+                let words = rule.context.map { PCRE2Regex.escape($0.lowercased()) }.joined(separator: "|")
+                return VectorscanDatabase.Pattern(
+                    expression: "(?:\(words))", id: UInt32(index), flags: VectorscanDatabase.caselessFlags)
+            }
+            return VectorscanDatabase.Pattern(
                 expression: rule.prefilter ?? rule.regex, id: UInt32(index),
                 flags: VectorscanDatabase.prefilterFlags)
         }
@@ -24,9 +29,19 @@ struct PrefilterPatterns {
         }
     }
 
+    /// Whether the rule is looked for around its context words rather than
+    /// by its regex: a rule that needs a context word near its secret (and
+    /// has no `prefilter` of its own). Its regex is usually a bare character
+    /// class (`[A-Za-z0-9/+]{40}`), the costliest kind of pattern for
+    /// Vectorscan and one that fires on every hash; its context words are
+    /// plain literals and rare.
+    static func isContextDriven(_ rule: Rule) -> Bool {
+        !rule.context.isEmpty && rule.prefilter == nil
+    }
+
     /// Identifies the database: expressions, flags, library and CPU.
     var cacheKey: String {
-        var text = "hush-db-v1\n\(VectorscanDatabase.libraryVersion)\n\(VectorscanDatabase.platformKey)\n"
+        var text = "hush-db-v2\n\(VectorscanDatabase.libraryVersion)\n\(VectorscanDatabase.platformKey)\n"
         for (pattern, fallback) in zip(patterns, fallbacks) {
             text += "\(pattern.id)\u{1}\(pattern.flags)\u{1}\(pattern.expression)\u{1}\(fallback?.expression ?? "")\n"
         }
