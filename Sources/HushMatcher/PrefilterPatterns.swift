@@ -35,8 +35,63 @@ struct PrefilterPatterns {
     /// class (`[A-Za-z0-9/+]{40}`), the costliest kind of pattern for
     /// Vectorscan and one that fires on every hash; its context words are
     /// plain literals and rare.
+    ///
+    /// Rules whose regex holds a literal of four characters or more
+    /// (`session_token`) keep it: the literal is cheaper to look for than
+    /// common context words (`sts`), and their windows are smaller.
     static func isContextDriven(_ rule: Rule) -> Bool {
-        !rule.context.isEmpty && rule.prefilter == nil
+        !rule.context.isEmpty && rule.prefilter == nil && longestLiteral(in: rule.regex) < 4
+    }
+
+    /// The length of the longest run of plain characters in a regex (outside
+    /// classes, escapes such as `\s`, groups' syntax and quantified atoms);
+    /// a rough measure of what a prefilter can anchor on.
+    static func longestLiteral(in regex: String) -> Int {
+        let characters = Array(regex)
+        var best = 0
+        var run = 0
+        /// Ends the current run; without its last atom when that is optional.
+        func endRun(droppingLast: Bool = false) {
+            best = max(best, run - (droppingLast ? 1 : 0))
+            run = 0
+        }
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            switch character {
+            case "\\":
+                let next = index + 1 < characters.count ? characters[index + 1] : " "
+                if next.isLetter || next.isNumber { endRun() } else { run += 1 }  // \s, \b.. or an escaped literal
+                index += 2
+                continue
+            case "[":
+                endRun()
+                index += 1
+                if index < characters.count, characters[index] == "]" { index += 1 }
+                while index < characters.count, characters[index] != "]" {
+                    index += characters[index] == "\\" ? 2 : 1
+                }
+            case "(":
+                endRun()
+                if index + 1 < characters.count, characters[index + 1] == "?" {
+                    // (?:  (?i)  (?i:  (?<!  (?=  (?<name>
+                    while index + 1 < characters.count, !":)=!>".contains(characters[index + 1]) { index += 1 }
+                    index += 1
+                }
+            case "?", "*":
+                endRun(droppingLast: true)
+            case "{":
+                endRun(droppingLast: index + 1 < characters.count && characters[index + 1] == "0")
+                while index < characters.count, characters[index] != "}" { index += 1 }
+            case "+", ")", "|", "^", "$", ".":
+                endRun()
+            default:
+                run += 1
+            }
+            index += 1
+        }
+        endRun()
+        return best
     }
 
     /// Identifies the database: expressions, flags, library and CPU.
