@@ -5,6 +5,12 @@ public enum Redaction {
     /// Shows at most a short prefix (a fifth of the secret, at most 4
     /// characters) and hides the rest, e.g. `ghp_************`.
     public static func redact(_ secret: String) -> String {
+        let bytes = Array(secret.utf8)
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            let shown = min(4, bytes.count / 5)
+            let hidden = min(max(bytes.count - shown, 4), 16)
+            return String(decoding: bytes.prefix(shown), as: UTF8.self) + String(repeating: "*", count: hidden)
+        }
         let characters = Array(secret)
         let shown = min(4, characters.count / 5)
         let hidden = min(max(characters.count - shown, 4), 16)
@@ -15,7 +21,9 @@ public enum Redaction {
     /// trimmed and cut to `limit` characters around the first occurrence.
     public static func maskedLine(_ line: String, secret: String, limit: Int = 160) -> String {
         var masked = line
-        if !secret.isEmpty { masked = masked.replacingOccurrences(of: secret, with: redact(secret)) }
+        if !secret.isEmpty, ByteSearch.contains(masked[...], Array(secret.utf8)) {
+            masked = masked.replacingOccurrences(of: secret, with: redact(secret))
+        }
         masked = masked.trimmingCharacters(in: .whitespaces)
         guard masked.count > limit else { return masked }
         let characters = Array(masked)
