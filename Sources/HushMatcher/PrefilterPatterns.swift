@@ -128,6 +128,13 @@ struct PrefilterPatterns {
 
 }
 
+extension Matcher {
+    /// The length of the longest run of plain characters in a regex: under
+    /// four, a rule that needs context words is found around them instead
+    /// of by its regex (see `PrefilterPatterns.isContextDriven`).
+    public static func longestLiteral(in regex: String) -> Int { PrefilterPatterns.longestLiteral(in: regex) }
+}
+
 /// Errors building the matcher.
 public enum MatcherError: Error, CustomStringConvertible {
     case prefilter(rule: String, message: String)

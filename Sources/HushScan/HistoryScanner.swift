@@ -285,7 +285,10 @@ public final class HistoryScanner: @unchecked Sendable {
         // index costs more than it saves.
         guard blobs.count >= Self.packOrderThreshold, !options.fromEnvironment else {
             let order = blobs.indices.sorted { blobs[$0] < blobs[$1] }.map { Int32($0) }
-            return (stride(from: 0, to: order.count, by: 64).map { .objects(order[$0..<min($0 + 64, order.count)]) }, GitPackPlan())
+            return (
+                stride(from: 0, to: order.count, by: 64).map { .objects(order[$0..<min($0 + 64, order.count)]) },
+                GitPackPlan()
+            )
         }
         let plan = GitPackPlan.make(
             blobs, objectsDirectory: repository.commonDirectory + "objects",
@@ -340,7 +343,9 @@ public final class HistoryScanner: @unchecked Sendable {
                         }
                         count = slice.count
                     case .family(let family):
-                        let packReader = packReaders[family.pack] ?? GitPackReader(pack: packs[family.pack], bases: plan.bases[family.pack])
+                        let packReader =
+                            packReaders[family.pack]
+                            ?? GitPackReader(pack: packs[family.pack], bases: plan.bases[family.pack])
                         packReaders[family.pack] = packReader
                         for member in family.members {
                             bytes += self.scanBlob(

@@ -28,32 +28,41 @@ public enum GitDelta {
                             var offset = 0
                             var count = 0
                             for bit in 0..<4 where operation & (1 << bit) != 0 {
-                                guard position < instructions.count else { return failed = true }
+                                guard position < instructions.count else {
+                                    failed = true
+                                    return
+                                }
                                 offset |= Int(instructions[position]) << (8 * bit)
                                 position += 1
                             }
                             for bit in 0..<3 where operation & (0x10 << bit) != 0 {
-                                guard position < instructions.count else { return failed = true }
+                                guard position < instructions.count else {
+                                    failed = true
+                                    return
+                                }
                                 count |= Int(instructions[position]) << (8 * bit)
                                 position += 1
                             }
                             if count == 0 { count = 0x10000 }
                             guard offset + count <= source.count, written + count <= resultSize else {
-                                return failed = true
+                                failed = true
+                                return
                             }
                             (output.baseAddress! + written).update(from: source.baseAddress! + offset, count: count)
                             written += count
                         } else if operation != 0 {
                             let count = Int(operation)
                             guard position + count <= instructions.count, written + count <= resultSize else {
-                                return failed = true
+                                failed = true
+                                return
                             }
                             (output.baseAddress! + written).update(
                                 from: instructions.baseAddress! + position, count: count)
                             position += count
                             written += count
                         } else {
-                            return failed = true  // reserved instruction
+                            failed = true
+                            return  // reserved instruction
                         }
                     }
                     failed = failed || written != resultSize

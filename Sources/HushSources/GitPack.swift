@@ -30,9 +30,11 @@ public final class GitPack: @unchecked Sendable {
             index.count >= 8 + 1024 + 40
         else { return nil }
         let indexHeader = index.withUnsafeBytes { raw in
-            (UInt32(bigEndian: raw.loadUnaligned(as: UInt32.self)),
-             UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self)),
-             Int(UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 8 + 255 * 4, as: UInt32.self))))
+            (
+                UInt32(bigEndian: raw.loadUnaligned(as: UInt32.self)),
+                UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self)),
+                Int(UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 8 + 255 * 4, as: UInt32.self)))
+            )
         }
         guard indexHeader.0 == 0xFF74_4F63, indexHeader.1 == 2,
             index.count >= 8 + 1024 + indexHeader.2 * 28 + 40
@@ -165,7 +167,9 @@ public final class GitPack: @unchecked Sendable {
     public func offset(of id: GitObjectID) -> UInt64? {
         index.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> UInt64? in
             guard let start = raw.baseAddress else { return nil }
-            func u32(_ at: Int) -> UInt32 { UInt32(bigEndian: start.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
+            func u32(_ at: Int) -> UInt32 {
+                UInt32(bigEndian: start.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+            }
             let first = Int(id.high >> 56)
             var low = first == 0 ? 0 : Int(u32(8 + (first - 1) * 4))
             var high = Int(u32(8 + first * 4))

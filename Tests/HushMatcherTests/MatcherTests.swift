@@ -90,3 +90,52 @@ final class MatcherTests: XCTestCase {
         }
     }
 }
+
+/// Rules that need a context word near their secret are found around their
+/// context words; they must find exactly what a scan by their regex finds.
+final class ContextRuleTests: XCTestCase {
+    let rule = Rule(
+        id: "ctx", description: "40 characters near an acme word", regex: #"["'=]([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])"#,
+        keywords: ["acme"], lookbehind: 512, context: ["acme_key", "acmesecret"])
+    let secret = "Zq8Lm3Np0Rt7Vx2Bc5Df9Gh1Jk4Mn6Pq8Rs0Tu3W"
+
+    func found(_ text: String) throws -> [String] {
+        let matcher = try Matcher(rules: RuleSet([rule]), cache: nil)
+        let bytes = Array(text.utf8)
+        return matcher.scan(bytes).map { String(decoding: bytes[$0.secret], as: UTF8.self) }
+    }
+
+    func testSecretIsFoundWithItsContextWordBeforeOrAfterIt() throws {
+        XCTAssertEqual(try found("ACME_KEY=AKIDEXAMPLE\nsecret='\(secret)'\n"), [secret])
+        XCTAssertEqual(try found("value = '\(secret)'  # the acmesecret for staging\n"), [secret])
+    }
+
+    func testSecretIsNotFoundWithoutAContextWordNearIt() throws {
+        XCTAssertEqual(try found("value = '\(secret)'\n"), [])
+        let far = "acme_key = x\n" + String(repeating: "filler line of text\n", count: 60) + "v='\(secret)'\n"
+        XCTAssertEqual(try found(far), [], "the word is more than `lookbehind` bytes before")
+    }
+
+    func testEverySecretIsFoundInALargeBufferFullOfLookalikes() throws {
+        // Hashes are 40 characters of the secret's alphabet; three real ones,
+        // each with its word, sit among 30,000 of them.
+        var text = ""
+        var expected: [String] = []
+        for index in 0..<30_000 {
+            text += "commit \(String(repeating: "0123456789abcdef", count: 3).prefix(40 - 5))\(10_000 + index)\n"
+            if index % 10_000 == 5_000 {
+                let real = String(secret.dropLast(5)) + String(10_000 + index)
+                text += "acme_key: id\naccess = '\(real)'\n"
+                expected.append(real)
+            }
+        }
+        XCTAssertEqual(try found(text), expected)
+    }
+
+    func testLongestLiteralMeasuresWhatAPrefilterCanAnchorOn() {
+        XCTAssertEqual(Matcher.longestLiteral(in: #"["'=]([A-Za-z0-9/+]{40})"#), 0)
+        XCTAssertEqual(Matcher.longestLiteral(in: #"(?i)aws_?session_?token\s*="#), 7)
+        XCTAssertEqual(Matcher.longestLiteral(in: #"\bsl\.(?:[uB]\.)?[A-Za-z0-9_-]{120}"#), 3)
+        XCTAssertEqual(Matcher.longestLiteral(in: #""private_key_id"\s*:"#), 16)
+    }
+}

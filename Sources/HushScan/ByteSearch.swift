@@ -1,0 +1,37 @@
+import Foundation
+
+/// Substring search on UTF-8 bytes (memchr for the first byte, then memcmp):
+/// the scan's per-finding checks run on every version of every line in a
+/// history, where Foundation's `String.contains` and `range(of:)` cost more
+/// than matching itself.
+enum ByteSearch {
+    /// The offset of the first occurrence of `needle` in `haystack`.
+    static func firstOffset(of needle: [UInt8], in haystack: UnsafeRawBufferPointer) -> Int? {
+        guard let first = needle.first else { return 0 }
+        guard let base = haystack.baseAddress, needle.count <= haystack.count else { return nil }
+        return needle.withUnsafeBytes { pin -> Int? in
+            var from = 0
+            let last = haystack.count - needle.count
+            while from <= last, let hit = memchr(base + from, Int32(first), last - from + 1) {
+                let at = base.distance(to: UnsafeRawPointer(hit))
+                if memcmp(base + at, pin.baseAddress!, needle.count) == 0 { return at }
+                from = at + 1
+            }
+            return nil
+        }
+    }
+
+    /// Whether `text` contains `needle`.
+    static func contains(_ text: Substring, _ needle: [UInt8]) -> Bool {
+        withBytes(of: text) { firstOffset(of: needle, in: $0) != nil }
+    }
+
+    /// Calls `body` with the UTF-8 bytes of `text`, copying only when the
+    /// string is not stored as contiguous UTF-8.
+    static func withBytes<T>(of text: Substring, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+        if let result = text.utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) {
+            return result
+        }
+        return Array(text.utf8).withUnsafeBytes(body)
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import HushScan
+import HushSources
+import HushTestSupport
+import XCTest
+
+/// Hush reads packed blobs itself (pack index, zlib, deltas); every blob must
+/// come out exactly as git stores it, and damage must not lose the rest.
+final class PackReaderTests: XCTestCase {
+    /// A repository whose one file has `versions` versions (a line inserted
+    /// somewhere in each, some edited), written with fast-import, then
+    /// packed with deltas.
+    /// `planted` maps a version to a line that version (only) holds.
+    private func makeHistory(versions: Int, planted: [Int: String] = [:], offsetDeltas: Bool = true) throws
+        -> TestRepository
+    {
+        let repo = try TestRepository()
+        var stream = ""
+        var lines: [String] = []
+        for version in 0..<versions {
+            // Edits in the middle too, so that deltas copy from all over their bases.
+            lines.insert("setting_\(version) = value \(version * 7919 % 1000)", at: version * 37 % (lines.count + 1))
+            if version % 3 == 0 { lines[version * 13 % lines.count] += " # edited in \(version)" }
+            var content = lines
+            if let line = planted[version] { content.insert(line, at: content.count / 2) }
+            let text = content.joined(separator: "\n") + "\n"
+            stream += "commit refs/heads/main\ncommitter Dev <dev@example.com> \(1_700_000_000 + version * 60) +0000\n"
+            stream += "data \(("v\(version)").utf8.count)\nv\(version)\n"
+            stream += "M 100644 inline config/app.ini\ndata \(text.utf8.count)\n\(text)\n"
+            // A second file, so that blobs of two families share the pack.
+            let other = "name = other \(version)\nshared = \(String(repeating: "x", count: 200))\n"
+            stream += "M 100644 inline other.txt\ndata \(other.utf8.count)\n\(other)\n"
+        }
+        try repo.git(["fast-import", "--quiet"], input: stream)
+        try repo.git(["reset", "-q", "--hard", "main"])
+        try repo.git(
+            ["-c", "repack.useDeltaBaseOffset=\(offsetDeltas)", "repack", "-adfq", "--window=20", "--depth=30"])
+        return repo
+    }
+
+    private func blobIDs(_ repo: TestRepository) throws -> [GitObjectID] {
+        let listing = try repo.git([
+            "cat-file", "--batch-all-objects", "--batch-check=%(objecttype) %(objectname)",
+        ])
+        return listing.split(separator: "\n").filter { $0.hasPrefix("blob ") }
+            .compactMap { GitObjectID(hex: String($0.dropFirst(5))) }
+    }
+
+    /// Reads every blob through the plan and the pack reader and compares
+    /// it with libgit2's copy.
+    private func assertPackReaderMatchesLibgit2(
+        _ repo: TestRepository, file: StaticString = #filePath, line: UInt = #line
+    )
+        throws
+    {
+        let git = try GitRepository(path: repo.path)
+        let ids = try blobIDs(repo)
+        let plan = GitPackPlan.make(ids, objectsDirectory: git.commonDirectory + "objects", maxFamily: 37)
+        XCTAssertEqual(plan.unpacked, [], "every blob is in the pack", file: file, line: line)
+        let planned = plan.families.flatMap { $0.members.map(\.index) }
+        XCTAssertEqual(planned.sorted(), Array(0..<Int32(ids.count)), "each blob once", file: file, line: line)
+        XCTAssertTrue(plan.families.allSatisfy { $0.members.count <= 37 }, file: file, line: line)
+        var readers: [Int: GitPackReader] = [:]
+        for family in plan.families {
+            let reader =
+                readers[family.pack] ?? GitPackReader(pack: plan.packs[family.pack], bases: plan.bases[family.pack])
+            readers[family.pack] = reader
+            XCTAssertEqual(family.members.map(\.offset), family.members.map(\.offset).sorted(), file: file, line: line)
+            for member in family.members {
+                let id = ids[Int(member.index)]
+                guard case .content(let expected) = git.readBlob(id, limit: .max) else {
+                    return XCTFail("libgit2 cannot read \(id)", file: file, line: line)
+                }
+                guard case .content(let bytes) = reader.readBlob(at: member.offset, limit: .max) else {
+                    return XCTFail("the pack reader cannot read \(id)", file: file, line: line)
+                }
+                XCTAssertTrue(
+                    bytes == expected, "blob \(id): \(bytes.count) bytes read, git has \(expected.count)", file: file,
+                    line: line)
+            }
+        }
+    }
+
+    private func deltaCount(_ repo: TestRepository) throws -> Int {
+        let pack = try XCTUnwrap(
+            try FileManager.default.contentsOfDirectory(atPath: repo.path + "/.git/objects/pack")
+                .first { $0.hasSuffix(".idx") })
+        let verify = try repo.git(["verify-pack", "-v", ".git/objects/pack/" + pack])
+        // Delta entries have two more columns: depth and base.
+        return verify.split(separator: "\n").filter {
+            $0.split(separator: " ", omittingEmptySubsequences: true).count == 7
+        }
+        .count
+    }
+
+    func testEveryBlobReadFromOffsetDeltasEqualsLibgit2s() throws {
+        let repo = try makeHistory(versions: 120)
+        XCTAssertGreaterThan(try deltaCount(repo), 100, "the history is stored as deltas")
+        try assertPackReaderMatchesLibgit2(repo)
+    }
+
+    func testEveryBlobReadFromReferenceDeltasEqualsLibgit2s() throws {
+        let repo = try makeHistory(versions: 80, offsetDeltas: false)
+        XCTAssertGreaterThan(try deltaCount(repo), 60)
+        try assertPackReaderMatchesLibgit2(repo)
+    }
+
+    func testLargeHistoryScanFindsAndAttributesASecretInADeltaBlob() throws {
+        // Above HistoryScanner.packOrderThreshold blobs, so the pack reader is used.
+        let secretVersion = 400
+        let repo = try makeHistory(versions: 600, planted: [secretVersion: "token = \(Tokens.two)"])
+        let result = try scanHistory(repo)
+        XCTAssertEqual(result.stats.blobs, 1200)
+        XCTAssertEqual(result.stats.blobsScanned, 1200)
+        let finding = try XCTUnwrap(result.findings.first { $0.secret == Tokens.two })
+        XCTAssertEqual(finding.path, "config/app.ini")
+        XCTAssertEqual(finding.line, (secretVersion + 1) / 2 + 1, "the line in that version")
+        XCTAssertEqual(finding.commit?.summary, "v\(secretVersion)")
+        XCTAssertEqual(finding.commit?.presentAtHead, false)
+    }
+
+    func testDamagedBlobInAPackIsReportedAndTheRestIsScanned() throws {
+        let repo = try makeHistory(versions: 600, planted: [599: "token = \(Tokens.three)"])
+        // Damage one old version of other.txt (not a base of anything we can
+        // tell; the scan must carry on whatever it hits).
+        let victim = try repo.git(["rev-parse", "main~300:other.txt"])
+        let packName = try XCTUnwrap(
+            try FileManager.default.contentsOfDirectory(atPath: repo.path + "/.git/objects/pack")
+                .first { $0.hasSuffix(".pack") })
+        let packPath = repo.path + "/.git/objects/pack/" + packName
+        let verify = try repo.git(["verify-pack", "-v", ".git/objects/pack/" + packName])
+        let entry = try XCTUnwrap(verify.split(separator: "\n").first { $0.hasPrefix(victim) })
+        let columns = entry.split(separator: " ", omittingEmptySubsequences: true)
+        let offset = try XCTUnwrap(Int(columns[4]))
+        let size = try XCTUnwrap(Int(columns[3]))
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: packPath)
+        let handle = try XCTUnwrap(FileHandle(forUpdatingAtPath: packPath))
+        try handle.seek(toOffset: UInt64(offset + size / 2))
+        try handle.write(contentsOf: Data(repeating: 0xA5, count: max(1, size / 3)))
+        try handle.close()
+
+        let warnings = Locked([String]())
+        var options = HistoryScanOptions()
+        options.threads = 2
+        let scanner = HistoryScanner(engine: try makeEngine(), options: options)
+        scanner.onWarning = { warning in warnings.withLock { $0.append("\(warning)") } }
+        let result = try scanner.scan(repositoryPath: repo.path)
+        XCTAssertTrue(result.findings.contains { $0.secret == Tokens.three }, "other blobs are still scanned")
+        XCTAssertGreaterThanOrEqual(result.stats.missingObjects, 1)
+        let said = warnings.withLock { $0 }
+        XCTAssertTrue(said.contains { $0.contains(victim) }, "the damaged blob is named: \(said)")
+    }
+}
