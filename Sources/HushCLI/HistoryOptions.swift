@@ -18,6 +18,11 @@ struct HistoryOptions: ParsableArguments {
     @Flag(help: "With --git, also scan objects that no ref reaches (dangling commits and blobs).")
     var allObjects = false
 
+    @Flag(
+        help: ArgumentHelp(
+            "Scan every blob of history whole, not only around what its delta changed (slower; same findings)."))
+    var wholeBlobs = false
+
     /// Whether any history option was given.
     var isGitScan: Bool { git || range != nil || since != nil || staged || allObjects }
 

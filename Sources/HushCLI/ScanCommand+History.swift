@@ -13,7 +13,7 @@ extension ScanCommand {
         let repository = inputs.paths.first ?? "."
         let result = try HistoryScanRunner.run(
             repository: repository, selection: history.selection, maxFileSize: inputs.maxFileSize,
-            threads: inputs.threads, quiet: output.quiet, configPath: inputs.config)
+            threads: inputs.threads, quiet: output.quiet, configPath: inputs.config, wholeBlobs: history.wholeBlobs)
         return Report(
             findings: result.findings, lines: result.introductions, summary: result.summary, rules: result.rules)
     }
@@ -31,7 +31,7 @@ enum HistoryScanRunner {
 
     static func run(
         repository: String, selection: HistorySelection, maxFileSize: Int, threads: Int, quiet: Bool,
-        fromEnvironment: Bool = false, configPath: String? = nil
+        fromEnvironment: Bool = false, configPath: String? = nil, wholeBlobs: Bool = false
     ) throws -> Outcome {
         let engine = try EngineLoader.engine(root: repository, configPath: configPath)
         var options = HistoryScanOptions()
@@ -39,6 +39,7 @@ enum HistoryScanRunner {
         options.maxBlobSize = maxFileSize
         options.threads = threads
         options.fromEnvironment = fromEnvironment
+        options.scanChangesOnly = !wholeBlobs
         let scanner = HistoryScanner(engine: engine, options: options)
         let progress = ProgressLine(enabled: !quiet && isatty(STDERR_FILENO) == 1)
         scanner.onWarning = { warning in

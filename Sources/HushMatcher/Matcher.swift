@@ -14,6 +14,13 @@ public final class Matcher: @unchecked Sendable {
     let compiledRules: [CompiledRule]
     let database: VectorscanDatabase
     let maxGroups: Int
+    /// How far from its secret each rule looks (see `Matcher+Changes.swift`).
+    let reach: [Int]
+    /// Whether every rule that reaches farther than `nearReach` has words
+    /// to look for (then changed buffers can be scanned around their changes).
+    public let scansChanges: Bool
+    private let farLock = NSLock()
+    private var farState: (built: Bool, database: VectorscanDatabase?) = (false, nil)
 
     /// Builds a matcher, loading the Vectorscan database from `cache` when
     /// present and valid, and compiling (then saving) it otherwise.
@@ -21,6 +28,11 @@ public final class Matcher: @unchecked Sendable {
         rules = ruleSet.rules
         compiledRules = try rules.map { try CompiledRule(rule: $0) }
         maxGroups = 16
+        let reach = rules.map(Self.reach(of:))
+        self.reach = reach
+        scansChanges = zip(rules, reach).allSatisfy { rule, reach in
+            reach <= Self.nearReach || !Self.farWords(of: rule).isEmpty
+        }
         let patterns = PrefilterPatterns(rules: rules)
         if let cache, let cached = cache.load(key: patterns.cacheKey) {
             database = cached
@@ -32,12 +44,23 @@ public final class Matcher: @unchecked Sendable {
         }
     }
 
+    /// The words of the far-reaching rules, compiled on first use (changed
+    /// buffers only); nil when there are none.
+    var farKeywords: VectorscanDatabase? {
+        farLock.lock()
+        defer { farLock.unlock() }
+        if !farState.built { farState = (true, Self.farKeywordDatabase(rules: rules, reach: reach)) }
+        return farState.database
+    }
+
     /// Per-thread matching state.
     public final class Scratch {
         let vectorscan: VectorscanDatabase.Scratch
         let pcre: PCRE2Regex.Scratch
         /// Per-rule counters, when profiling (`hush rules profile`).
         public var profile: RuleProfile?
+        /// For `farKeywords`, made on first use.
+        var farKeywords: VectorscanDatabase.Scratch?
         init(vectorscan: VectorscanDatabase.Scratch, pcre: PCRE2Regex.Scratch) {
             self.vectorscan = vectorscan
             self.pcre = pcre
@@ -55,8 +78,12 @@ public final class Matcher: @unchecked Sendable {
     /// `refine` sees each candidate before overlaps are resolved and may drop
     /// it (return nil) or rewrite what it reports; a dropped candidate never
     /// hides another rule's match.
+    ///
+    /// With `regions`, only prefilter hits inside those ranges (sorted,
+    /// disjoint) are confirmed; confirmation still sees the whole buffer.
     public func scan(
-        _ bytes: UnsafeBufferPointer<UInt8>, scratch: Scratch, refine: ((Candidate) -> Candidate?)? = nil
+        _ bytes: UnsafeBufferPointer<UInt8>, scratch: Scratch, regions: [Range<Int>]? = nil,
+        refine: ((Candidate) -> Candidate?)? = nil
     ) -> [Candidate] {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return [] }
         var coveredUntil = [Int](repeating: -1, count: rules.count)
@@ -94,7 +121,7 @@ public final class Matcher: @unchecked Sendable {
                 if anchoredAt != nil { coveredUntil[index] = max(coveredUntil[index], match.whole.upperBound) }
             }
         }
-        database.scan(UnsafeRawBufferPointer(bytes), scratch: scratch.vectorscan) { id, end in
+        func confirm(_ id: UInt32, _ end: Int) -> Bool {
             let index = Int(id)
             scratch.profile?.hits[index] += 1
             guard end > coveredUntil[index] || compiledRules[index].isContextDriven else { return true }
@@ -149,6 +176,17 @@ public final class Matcher: @unchecked Sendable {
                 index, compiled: compiled, regex: regex, start: windowStart, end: windowEnd,
                 anchoredAt: anchored ? end : nil)
             return true
+        }
+        let raw = UnsafeRawBufferPointer(bytes)
+        if let regions {
+            for region in regions where !region.isEmpty {
+                let start = region.lowerBound
+                database.scan(UnsafeRawBufferPointer(rebasing: raw[region]), scratch: scratch.vectorscan) { id, end in
+                    confirm(id, start + end)
+                }
+            }
+        } else {
+            database.scan(raw, scratch: scratch.vectorscan, onMatch: confirm)
         }
         return resolveOverlaps(found)
     }

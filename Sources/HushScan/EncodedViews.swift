@@ -30,6 +30,18 @@ enum EncodedViews {
         return views
     }
 
+    /// The views inside `regions` (whole lines, sorted, disjoint) of `buffer`.
+    static func views(in buffer: UnsafeBufferPointer<UInt8>, regions: [Range<Int>]) -> [EncodedView] {
+        var views: [EncodedView] = []
+        for region in regions where !region.isEmpty {
+            for var view in Self.views(in: UnsafeBufferPointer(rebasing: buffer[region])) {
+                view.range = (view.range.lowerBound + region.lowerBound)..<(view.range.upperBound + region.lowerBound)
+                views.append(view)
+            }
+        }
+        return views
+    }
+
     static func base64Views(in buffer: UnsafeBufferPointer<UInt8>) -> [EncodedView] {
         base64Table.withUnsafeBufferPointer { table in base64Views(in: buffer, table: table) }
     }

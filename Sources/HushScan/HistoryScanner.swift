@@ -29,6 +29,9 @@ public struct HistoryScanOptions: Sendable {
     /// Open the repository that git's environment names (`GIT_DIR`, quarantine
     /// object directories), as server-side hooks must.
     public var fromEnvironment = false
+    /// Scan a blob stored as a delta only around what the delta changed,
+    /// and move its base's other findings (same findings, less work).
+    public var scanChangesOnly = true
     /// Per-blob results remembered between scans: blobs it knows are not read again.
     public var blobCache: (any HistoryBlobCache)?
 
@@ -67,6 +70,9 @@ public struct HistoryStats: Sendable, Equatable {
     public var blobs = 0
     /// Blobs read and scanned (each at most once).
     public var blobsScanned = 0
+    /// Blobs scanned only around what their delta changed (see
+    /// `HistoryScanOptions.scanChangesOnly`).
+    public var blobsScannedAroundChanges = 0
     /// Blobs not read because `HistoryScanOptions.blobCache` knew them.
     public var blobsCached = 0
     /// The repository is a shallow clone.
@@ -98,9 +104,14 @@ public final class HistoryScanner: @unchecked Sendable {
         max(1, options.threads > 0 ? options.threads : ProcessInfo.processInfo.activeProcessorCount)
     }
 
+    /// Rule indexes by id, for the reach of a finding's rule.
+    let ruleIndex: [String: Int]
+
     public init(engine: ScanEngine, options: HistoryScanOptions) {
         self.engine = engine
         self.options = options
+        ruleIndex = Dictionary(
+            engine.matcher.rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The result of a history scan.
@@ -266,6 +277,7 @@ public final class HistoryScanner: @unchecked Sendable {
         var lfs = 0
         var missing = 0
         var cached = 0
+        var partial = 0
     }
 
     /// Below this many blobs, blobs are read through libgit2 in object-id order.
@@ -347,12 +359,14 @@ public final class HistoryScanner: @unchecked Sendable {
                             packReaders[family.pack]
                             ?? GitPackReader(pack: packs[family.pack], bases: plan.bases[family.pack])
                         packReaders[family.pack] = packReader
+                        let memory = FamilyMemory()
                         for member in family.members {
                             bytes += self.scanBlob(
                                 member.index, id: blobs[Int(member.index)],
-                                packed: (packReader, member.offset), reader: reader, scratch: scratch,
-                                totals: &totals)
+                                packed: Packed(reader: packReader, offset: member.offset, memory: memory),
+                                reader: reader, scratch: scratch, totals: &totals)
                         }
+                        totals.partial += memory.partial
                         count = family.members.count
                     }
                     done.withLock {
@@ -383,6 +397,7 @@ public final class HistoryScanner: @unchecked Sendable {
             stats.lfsPointers += totals.lfs
             stats.missingObjects += totals.missing
             stats.blobsCached += totals.cached
+            stats.blobsScannedAroundChanges += totals.partial
         }
         return hits
     }
@@ -390,7 +405,7 @@ public final class HistoryScanner: @unchecked Sendable {
     /// Reads and scans one blob (from its pack when `packed` says where);
     /// returns the bytes read.
     private func scanBlob(
-        _ index: Int32, id: GitObjectID, packed: (reader: GitPackReader, offset: UInt64)? = nil,
+        _ index: Int32, id: GitObjectID, packed: Packed? = nil,
         reader: GitRepository, scratch: Matcher.Scratch, totals: inout WorkerTotals
     ) -> Int {
         if let cache = options.blobCache {
@@ -414,13 +429,13 @@ public final class HistoryScanner: @unchecked Sendable {
     /// Reads and scans one blob; returns the bytes read, nil when it could not
     /// be read or was too large (nothing to remember).
     private func scanBlobUncached(
-        _ index: Int32, id: GitObjectID, packed: (reader: GitPackReader, offset: UInt64)?, reader: GitRepository,
+        _ index: Int32, id: GitObjectID, packed: Packed?, reader: GitRepository,
         scratch: Matcher.Scratch, totals: inout WorkerTotals
     ) -> Int? {
         if let packed {
             switch packed.reader.readBlob(at: packed.offset, limit: options.maxBlobSize) {
-            case .content(let bytes):
-                return scanContent(bytes, index: index, scratch: scratch, totals: &totals)
+            case .content(let bytes, let delta):
+                return scanContent(bytes, index: index, packed: packed, delta: delta, scratch: scratch, totals: &totals)
             case .tooLarge:
                 totals.summary.skip(.tooLarge)
                 return nil
@@ -443,23 +458,47 @@ public final class HistoryScanner: @unchecked Sendable {
         }
     }
 
-    /// Scans a blob's bytes; returns how many there were.
-    private func scanContent(_ bytes: [UInt8], index: Int32, scratch: Matcher.Scratch, totals: inout WorkerTotals)
-        -> Int
-    {
+    /// Where a blob is in its pack, and what the thread reading its delta
+    /// family knows.
+    struct Packed {
+        var reader: GitPackReader
+        var offset: UInt64
+        var memory: FamilyMemory
+    }
+
+    /// Scans a blob's bytes (only around its changes when it is a delta of
+    /// a blob this thread scanned); returns how many there were.
+    private func scanContent(
+        _ bytes: [UInt8], index: Int32, packed: Packed? = nil, delta: GitPackReader.Delta? = nil,
+        scratch: Matcher.Scratch, totals: inout WorkerTotals
+    ) -> Int {
         if Self.isLFSPointer(bytes) {
             totals.lfs += 1
             totals.summary.skipped["lfs pointer", default: 0] += 1
             return bytes.count
         }
-        guard let content = Self.prepare(bytes) else {
+        guard let (content, converted) = Self.prepare(bytes) else {
             totals.summary.skip(.binary)
             return bytes.count
         }
         totals.scanned += 1
         totals.summary.filesScanned += 1
         totals.summary.bytesScanned += bytes.count
-        let found = content.withUnsafeBufferPointer { engine.findings(in: $0, path: "", scratch: scratch) }
+        let found: [Finding]
+        if let packed, !converted, options.scanChangesOnly {
+            // Remember where the findings are, for the deltas of this blob.
+            let located = content.withUnsafeBufferPointer { buffer in
+                delta.flatMap { deltaFindings(buffer, delta: $0, memory: packed.memory, scratch: scratch) }
+                    ?? {
+                        let all = engine.findings(in: buffer, path: "", scratch: scratch)
+                        return all.isEmpty ? [] : locate(all, lines: LineTable(buffer))
+                    }()
+            }
+            packed.memory.blobs[packed.offset] = (content.count, located)
+            found = located.map(\.finding)
+        } else {
+            found = content.withUnsafeBufferPointer { engine.findings(in: $0, path: "", scratch: scratch) }
+        }
         if !found.isEmpty { totals.hits[index] = found }
         return bytes.count
     }
@@ -473,17 +512,18 @@ public final class HistoryScanner: @unchecked Sendable {
 
     /// `FileContent.prepare`, without its statistics (longest line, UTF-8
     /// validity) for plain text, which history scans do not warn about.
-    /// Returns the bytes to scan, or nil for binary content.
-    static func prepare(_ bytes: [UInt8]) -> [UInt8]? {
+    /// Returns the bytes to scan (and whether they were converted, e.g. from
+    /// UTF-16), or nil for binary content.
+    static func prepare(_ bytes: [UInt8]) -> (bytes: [UInt8], converted: Bool)? {
         let mayNeedWork = bytes.withUnsafeBytes { raw -> Bool in
             guard let base = raw.baseAddress, raw.count > 0 else { return false }
             if raw.count >= 2, (raw[0] == 0xFF && raw[1] == 0xFE) || (raw[0] == 0xFE && raw[1] == 0xFF) { return true }
             return memchr(base, 0, min(raw.count, 8000)) != nil
         }
-        guard mayNeedWork else { return bytes }
+        guard mayNeedWork else { return (bytes, false) }
         switch FileContent.prepare(bytes) {
         case .binary: return nil
-        case .text(let content): return content.bytes
+        case .text(let content): return (content.bytes, true)
         }
     }
 

@@ -52,6 +52,8 @@ struct LineIndex {
 /// offsets of line breaks.
 struct LineTable {
     private let breaks: [Int]
+    /// The buffer's size.
+    let count: Int
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         var breaks: [Int] = []
@@ -64,6 +66,17 @@ struct LineTable {
             }
         }
         self.breaks = breaks
+        count = bytes.count
+    }
+
+    /// Where 1-based `line` starts (the buffer's end past the last line).
+    func start(ofLine line: Int) -> Int {
+        line <= 1 ? 0 : line - 2 < breaks.count ? breaks[line - 2] + 1 : count
+    }
+
+    /// Where 1-based `line` ends, after its line break.
+    func end(ofLine line: Int) -> Int {
+        line >= 1 && line - 1 < breaks.count ? breaks[line - 1] + 1 : count
     }
 
     /// The 1-based line of `offset` and the offset where that line starts.

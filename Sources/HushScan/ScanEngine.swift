@@ -41,9 +41,73 @@ public final class ScanEngine: @unchecked Sendable {
     /// Findings in a buffer, including secrets hidden in base64, URL-encoded
     /// or escaped text (reported where the encoded text is).
     public func findings(in buffer: UnsafeBufferPointer<UInt8>, path: String, scratch: Matcher.Scratch) -> [Finding] {
-        var results = plainFindings(in: buffer, path: path, scratch: scratch)
+        findings(in: buffer, path: path, scratch: scratch, regions: nil)
+    }
+
+    /// The findings of `buffer`, a changed version of a buffer already
+    /// scanned, that can differ from that version's: those near `changes`
+    /// (sorted ranges, empty ones where two unchanged parts now meet).
+    /// Findings farther from every change are the old version's, moved.
+    ///
+    /// Returns nil when scanning around the changes would not pay (they
+    /// spread over most of the buffer) or is not enough (a far-reaching rule
+    /// is near a change, see `Matcher.farRuleNear`): scan it whole then.
+    public func findings(
+        in buffer: UnsafeBufferPointer<UInt8>, path: String, scratch: Matcher.Scratch, near changes: [Range<Int>]
+    ) -> [Finding]? {
+        let regions = Self.regions(around: changes, in: buffer, by: Self.changeRadius)
+        let covered = regions.reduce(0) { $0 + $1.count }
+        guard covered * 10 < buffer.count * 6, !matcher.farRuleNear(changes, in: buffer, scratch: scratch) else {
+            return nil
+        }
+        return findings(in: buffer, path: path, scratch: scratch, regions: regions)
+    }
+
+    /// How far around a change prefilter hits are looked for: the reach of
+    /// the near rules, and room for the prefilter match before a hit.
+    static let changeRadius = Matcher.nearReach + 1024
+
+    /// `changes` widened by `distance` on each side, out to whole lines,
+    /// merged where they meet.
+    static func regions(around changes: [Range<Int>], in buffer: UnsafeBufferPointer<UInt8>, by distance: Int)
+        -> [Range<Int>]
+    {
+        guard let base = buffer.baseAddress else { return [] }
+        var widened: [Range<Int>] = []
+        for change in changes {
+            let start = max(0, change.lowerBound - distance)
+            let end = min(buffer.count, change.upperBound + distance)
+            if let last = widened.last, start <= last.upperBound {
+                widened[widened.count - 1] = last.lowerBound..<max(end, last.upperBound)
+            } else {
+                widened.append(start..<end)
+            }
+        }
+        var regions: [Range<Int>] = []
+        for range in widened {
+            var start = range.lowerBound
+            while start > 0, buffer[start - 1] != 10, start > (regions.last?.upperBound ?? 0) { start -= 1 }
+            var end = range.upperBound
+            if end < buffer.count, let newline = memchr(base + end, 10, buffer.count - end) {
+                end = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(newline)) + 1
+            } else {
+                end = buffer.count
+            }
+            if let last = regions.last, start <= last.upperBound {
+                regions[regions.count - 1] = last.lowerBound..<max(end, last.upperBound)
+            } else {
+                regions.append(start..<end)
+            }
+        }
+        return regions
+    }
+
+    private func findings(
+        in buffer: UnsafeBufferPointer<UInt8>, path: String, scratch: Matcher.Scratch, regions: [Range<Int>]?
+    ) -> [Finding] {
+        var results = plainFindings(in: buffer, path: path, scratch: scratch, regions: regions)
         guard let nested else { return results }
-        let views = EncodedViews.views(in: buffer)
+        let views = regions.map { EncodedViews.views(in: buffer, regions: $0) } ?? EncodedViews.views(in: buffer)
         guard !views.isEmpty else { return results }
         let lines = LineTable(buffer)
         // The secrets reported so far, plain and decoded.
@@ -138,8 +202,12 @@ public final class ScanEngine: @unchecked Sendable {
     private let nested: ScanEngine?
 
     /// Findings in the bytes as they are, without decoding.
-    func plainFindings(in buffer: UnsafeBufferPointer<UInt8>, path: String, scratch: Matcher.Scratch) -> [Finding] {
-        let candidates = matcher.scan(buffer, scratch: scratch) { self.refine($0, in: buffer, path: path) }
+    func plainFindings(
+        in buffer: UnsafeBufferPointer<UInt8>, path: String, scratch: Matcher.Scratch, regions: [Range<Int>]? = nil
+    ) -> [Finding] {
+        let candidates = matcher.scan(buffer, scratch: scratch, regions: regions) {
+            self.refine($0, in: buffer, path: path)
+        }
         guard !candidates.isEmpty else { return [] }
         var lines = LineIndex(buffer)
         var results: [Finding] = []

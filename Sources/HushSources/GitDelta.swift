@@ -1,3 +1,17 @@
+/// A run of a delta's result copied from its base: `count` bytes at
+/// `source` in the base are `target` in the result.
+public struct GitDeltaCopy: Sendable, Equatable {
+    public var target: Int
+    public var source: Int
+    public var count: Int
+
+    public init(target: Int, source: Int, count: Int) {
+        self.target = target
+        self.source = source
+        self.count = count
+    }
+}
+
 /// Git's delta format: the base's size, the result's size, then instructions
 /// that copy a range of the base or insert literal bytes.
 public enum GitDelta {
@@ -11,6 +25,14 @@ public enum GitDelta {
     /// Applies `delta` to `base`; nil when the delta is malformed or does not
     /// fit the base.
     public static func apply(_ delta: [UInt8], to base: [UInt8]) -> [UInt8]? {
+        var copies: [GitDeltaCopy] = []
+        return apply(delta, to: base, copies: &copies)
+    }
+
+    /// Applies `delta` to `base`, as `apply(_:to:)`; the copy instructions are appended to `copies`
+    /// (adjacent ones merged), so callers know which parts of the result
+    /// are unchanged base content.
+    public static func apply(_ delta: [UInt8], to base: [UInt8], copies: inout [GitDeltaCopy]) -> [UInt8]? {
         var position = 0
         guard let baseSize = varint(delta, &position), baseSize == base.count,
             let resultSize = varint(delta, &position), resultSize <= Int(Int32.max)
@@ -49,6 +71,13 @@ public enum GitDelta {
                                 return
                             }
                             (output.baseAddress! + written).update(from: source.baseAddress! + offset, count: count)
+                            if let last = copies.last, last.target + last.count == written,
+                                last.source + last.count == offset
+                            {
+                                copies[copies.count - 1].count += count
+                            } else {
+                                copies.append(GitDeltaCopy(target: written, source: offset, count: count))
+                            }
                             written += count
                         } else if operation != 0 {
                             let count = Int(operation)

@@ -1,5 +1,8 @@
 /// Reads blobs out of one `GitPack`, resolving delta chains itself with a
 /// cache of the bases it met; one per thread.
+///
+/// A blob stored as a delta comes back with the delta's copy instructions,
+/// so a scanner can tell which parts of it are unchanged from its base.
 public final class GitPackReader {
     public let pack: GitPack
     private let inflater = GitInflater()
@@ -22,9 +25,16 @@ public final class GitPackReader {
         self.cacheBudget = cacheBudget
     }
 
+    /// How a blob was stored: as a delta against the blob at `baseOffset`,
+    /// whose bytes `copies` reuse.
+    public struct Delta: Sendable {
+        public var baseOffset: UInt64
+        public var copies: [GitDeltaCopy]
+    }
+
     /// The outcome of reading one entry.
     public enum Read {
-        case content([UInt8])
+        case content([UInt8], delta: Delta?)
         case tooLarge(size: Int)
         /// The entry is not a blob, or could not be resolved here (damaged,
         /// base in another pack): read it through libgit2 instead.
@@ -37,21 +47,21 @@ public final class GitPackReader {
         switch entry.kind {
         case .blob:
             if entry.size > limit { return .tooLarge(size: entry.size) }
-            if let cached = cache[offset] { return .content(cached) }
+            if let cached = cache[offset] { return .content(cached, delta: nil) }
             guard let bytes = pack.inflate(entry, with: inflater) else { return .unreadable }
             if bases.contains(offset) { remember(bytes, at: offset) }
-            return .content(bytes)
+            return .content(bytes, delta: nil)
         case .offsetDelta, .referenceDelta:
-            if let cached = cache[offset] { return .content(cached) }
             guard let baseOffset = baseOffset(of: entry),
                 let instructions = pack.inflate(entry, with: inflater), let sizes = GitDelta.sizes(instructions)
             else { return .unreadable }
             if sizes.result > limit { return .tooLarge(size: sizes.result) }
-            guard let base = resolve(baseOffset), let bytes = GitDelta.apply(instructions, to: base) else {
-                return .unreadable
-            }
+            guard let base = resolve(baseOffset) else { return .unreadable }
+            var copies: [GitDeltaCopy] = []
+            // A result cached as a base is rebuilt anyway: the copies are what the caller wants.
+            guard let bytes = GitDelta.apply(instructions, to: base, copies: &copies) else { return .unreadable }
             if bases.contains(offset) { remember(bytes, at: offset) }
-            return .content(bytes)
+            return .content(bytes, delta: Delta(baseOffset: baseOffset, copies: copies))
         default:
             return .unreadable
         }

@@ -71,7 +71,7 @@ final class PackReaderTests: XCTestCase {
                 guard case .content(let expected) = git.readBlob(id, limit: .max) else {
                     return XCTFail("libgit2 cannot read \(id)", file: file, line: line)
                 }
-                guard case .content(let bytes) = reader.readBlob(at: member.offset, limit: .max) else {
+                guard case .content(let bytes, _) = reader.readBlob(at: member.offset, limit: .max) else {
                     return XCTFail("the pack reader cannot read \(id)", file: file, line: line)
                 }
                 XCTAssertTrue(
@@ -149,5 +149,80 @@ final class PackReaderTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(result.stats.missingObjects, 1)
         let said = warnings.withLock { $0 }
         XCTAssertTrue(said.contains { $0.contains(victim) }, "the damaged blob is named: \(said)")
+    }
+
+    /// Scanning deltas only around their changes must find exactly what
+    /// scanning every blob whole finds: secrets that come and go, sit next
+    /// to edits, span lines, hide in base64, or lose an ignore comment.
+    func testScanningAroundDeltaChangesFindsWhatWholeScansFind() throws {
+        let repo = try TestRepository()
+        var lines = (0..<1200).map { "option_\($0) = value \($0)" }
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        func randomBody(_ count: Int) -> String {
+            String(
+                decoding: (0..<count).map { _ -> UInt8 in
+                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    return alphabet[Int(state >> 58)]
+                }, as: UTF8.self)
+        }
+        let privateKey =
+            ["-----BEGIN RSA PRIVATE KEY-----"] + (0..<18).map { _ in randomBody(64) }
+            + ["-----END RSA PRIVATE KEY-----"]
+        let encoded = Data("password=\(Tokens.two)".utf8).base64EncodedString()
+        let planted = ["api_token", "secret_blob", "RSA PRIVATE", "hush:", "db_password", "deploy_token", "-----"]
+        var stream = ""
+        for version in 0..<700 {
+            // One edit per version somewhere, never on a planted line.
+            let target = version * 31 % lines.count
+            if !planted.contains(where: { lines[target].contains($0) }) && lines[target].count < 200 {
+                lines[target] = "option_\(target) = value \(version * 7)"
+            }
+            switch version {
+            case 100: lines.insert("api_token = \(Tokens.one)", at: 600)
+            case 150: lines.insert("db_password = 'Xk9#mQ2$vL7pR4zW'", at: 300)
+            case 200: lines.insert("# hush:ignore-next-line", at: lines.firstIndex { $0.hasPrefix("api_token") }!)
+            case 250: lines.insert("secret_blob: \(encoded)", at: 900)
+            case 300: lines.insert(contentsOf: privateKey, at: 1000)
+            case 350: lines.removeAll { $0.hasPrefix("# hush:") }
+            case 400: lines.removeAll { $0.hasPrefix("api_token") }
+            case 450:
+                // Right next to the line edited in this version.
+                lines.insert("deploy_token = \(Tokens.three)", at: target + 1)
+            case 500: lines.removeAll { $0.hasPrefix("-----") || ($0.count == 64 && !$0.contains(" ")) }
+            default: break
+            }
+            let text = lines.joined(separator: "\n") + "\n"
+            stream += "commit refs/heads/main\ncommitter Dev <dev@example.com> \(1_700_000_000 + version * 60) +0000\n"
+            stream += "data \(("v\(version)").utf8.count)\nv\(version)\n"
+            stream += "M 100644 inline settings.conf\ndata \(text.utf8.count)\n\(text)\n"
+        }
+        try repo.git(["fast-import", "--quiet"], input: stream)
+        try repo.git(["repack", "-adfq", "--window=20", "--depth=30"])
+
+        func scan(changesOnly: Bool) throws -> HistoryScanner.Result {
+            var options = HistoryScanOptions()
+            options.threads = 2
+            options.scanChangesOnly = changesOnly
+            return try HistoryScanner(engine: try makeEngine(), options: options).scan(repositoryPath: repo.path)
+        }
+        func summary(_ findings: [Finding]) -> [String] {
+            findings.map { "\($0.ruleID) \($0.path):\($0.line):\($0.column) \($0.secret) \($0.commit?.id ?? "-")" }
+                .sorted()
+        }
+        let partial = try scan(changesOnly: true)
+        let whole = try scan(changesOnly: false)
+        XCTAssertGreaterThan(partial.stats.blobsScannedAroundChanges, 300, "most versions are deltas scanned in part")
+        XCTAssertEqual(whole.stats.blobsScannedAroundChanges, 0)
+        XCTAssertEqual(summary(partial.findings), summary(whole.findings))
+        XCTAssertEqual(summary(partial.introductions), summary(whole.introductions))
+        // And the findings are the ones planted.
+        let secrets = Set(partial.findings.map(\.secret))
+        XCTAssertTrue(secrets.contains(Tokens.one) && secrets.contains(Tokens.three), "\(secrets)")
+        XCTAssertTrue(partial.findings.contains { $0.secret.contains(Tokens.two) || $0.encoding != nil })
+        XCTAssertTrue(partial.findings.contains { $0.ruleID == "private-key-rsa" }, "\(partial.findings.map(\.ruleID))")
+        XCTAssertTrue(partial.findings.contains { $0.secret == "Xk9#mQ2$vL7pR4zW" })
+        let token = try XCTUnwrap(partial.findings.first { $0.secret == Tokens.one })
+        XCTAssertEqual(token.commit?.summary, "v100")
     }
 }

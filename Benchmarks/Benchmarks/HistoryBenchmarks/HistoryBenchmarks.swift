@@ -107,7 +107,7 @@ let benchmarks: @Sendable () -> Void = {
                     readers[family.pack] ?? GitPackReader(pack: plan.packs[family.pack], bases: plan.bases[family.pack])
                 readers[family.pack] = reader
                 for member in family.members {
-                    if case .content(let content) = reader.readBlob(at: member.offset, limit: 1 << 24) {
+                    if case .content(let content, _) = reader.readBlob(at: member.offset, limit: 1 << 24) {
                         bytes += content.count
                     }
                 }
