@@ -363,7 +363,9 @@ public final class HistoryScanner: @unchecked Sendable {
                         for member in family.members {
                             bytes += self.scanBlob(
                                 member.index, id: blobs[Int(member.index)],
-                                packed: Packed(reader: packReader, offset: member.offset, memory: memory),
+                                packed: Packed(
+                                    reader: packReader, offset: member.offset, memory: memory,
+                                    isBase: plan.bases[family.pack].contains(member.offset)),
                                 reader: reader, scratch: scratch, totals: &totals)
                         }
                         totals.partial += memory.partial
@@ -464,6 +466,8 @@ public final class HistoryScanner: @unchecked Sendable {
         var reader: GitPackReader
         var offset: UInt64
         var memory: FamilyMemory
+        /// Some delta in the pack is made from this blob: remember its findings.
+        var isBase: Bool
     }
 
     /// Scans a blob's bytes (only around its changes when it is a delta of
@@ -485,7 +489,7 @@ public final class HistoryScanner: @unchecked Sendable {
         totals.summary.filesScanned += 1
         totals.summary.bytesScanned += bytes.count
         let found: [Finding]
-        if let packed, !converted, options.scanChangesOnly {
+        if let packed, !converted, options.scanChangesOnly, packed.isBase || delta != nil {
             // Remember where the findings are, for the deltas of this blob.
             let located = content.withUnsafeBufferPointer { buffer in
                 delta.flatMap { deltaFindings(buffer, delta: $0, memory: packed.memory, scratch: scratch) }
@@ -494,7 +498,7 @@ public final class HistoryScanner: @unchecked Sendable {
                         return all.isEmpty ? [] : locate(all, lines: LineTable(buffer))
                     }()
             }
-            packed.memory.blobs[packed.offset] = (content.count, located)
+            if packed.isBase { packed.memory.blobs[packed.offset] = (content.count, located) }
             found = located.map(\.finding)
         } else {
             found = content.withUnsafeBufferPointer { engine.findings(in: $0, path: "", scratch: scratch) }
