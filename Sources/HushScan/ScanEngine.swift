@@ -205,8 +205,9 @@ public final class ScanEngine: @unchecked Sendable {
     func plainFindings(
         in buffer: UnsafeBufferPointer<UInt8>, path: String, scratch: Matcher.Scratch, regions: [Range<Int>]? = nil
     ) -> [Finding] {
+        let isCode = Self.isCode(path: path)
         let candidates = matcher.scan(buffer, scratch: scratch, regions: regions) {
-            self.refine($0, in: buffer, path: path)
+            self.refine($0, in: buffer, path: path, isCode: isCode)
         }
         guard !candidates.isEmpty else { return [] }
         var lines = LineIndex(buffer)
@@ -237,14 +238,15 @@ public final class ScanEngine: @unchecked Sendable {
 
     /// Drops placeholders and allowlisted secrets, and runs the value
     /// classifier for rules that ask for it.
-    func refine(_ candidate: Candidate, in buffer: UnsafeBufferPointer<UInt8>, path: String) -> Candidate? {
+    func refine(_ candidate: Candidate, in buffer: UnsafeBufferPointer<UInt8>, path: String, isCode: Bool) -> Candidate?
+    {
         let rule = matcher.rules[candidate.ruleIndex]
         let secret = text(buffer, candidate.secret)
         var refined = candidate
         if let classifier = rule.classifier {
             let key = candidate.key.map { text(buffer, $0) }
             let kind: KeyName.Kind? = classifier == "password" ? .password : nil
-            let form = valueForm(of: candidate.secret, in: buffer, path: path)
+            let form = valueForm(of: candidate.secret, in: buffer, isCode: isCode)
             guard
                 case .secret(let value, let encoding) = VerdictCache.judge(
                     value: secret, key: key, kind: kind, form: form)
@@ -264,13 +266,20 @@ public final class ScanEngine: @unchecked Sendable {
 
     /// Whether the value at `range` is quoted, bare in configuration, or bare
     /// in program source (judged by the file's extension).
-    func valueForm(of range: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>, path: String) -> ValueClassifier.Form {
-        if range.lowerBound > 0, [34, 39, 96].contains(buffer[range.lowerBound - 1]) { return .quoted }
-        let name = path.split(separator: "/").last ?? ""
-        guard let dot = name.lastIndex(of: "."),
-            Self.codeExtensions.contains(name[name.index(after: dot)...].lowercased())
-        else { return .bare }
+    func valueForm(of range: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>, isCode: Bool) -> ValueClassifier.Form {
+        if range.lowerBound > 0 {
+            let before = buffer[range.lowerBound - 1]
+            if before == 34 || before == 39 || before == 96 { return .quoted }  // " ' `
+        }
+        guard isCode else { return .bare }
         return isInComment(range.lowerBound, in: buffer) ? .bare : .bareInCode
+    }
+
+    /// Whether `path` is program source, by its extension (once per buffer).
+    static func isCode(path: String) -> Bool {
+        let name = path.split(separator: "/").last ?? ""
+        guard let dot = name.lastIndex(of: ".") else { return false }
+        return codeExtensions.contains(name[name.index(after: dot)...].lowercased())
     }
 
     /// Whether a line comment (`#`, `//`, `--`, `;`, or a `*` block line) starts
@@ -278,10 +287,23 @@ public final class ScanEngine: @unchecked Sendable {
     func isInComment(_ offset: Int, in buffer: UnsafeBufferPointer<UInt8>) -> Bool {
         var start = offset
         while start > 0, buffer[start - 1] != 10, offset - start < 4096 { start -= 1 }
-        let prefix = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<offset]), as: UTF8.self)
-        let trimmed = prefix.drop { $0 == " " || $0 == "\t" }
-        if trimmed.hasPrefix("*") || trimmed.hasPrefix("--") || trimmed.hasPrefix(";") { return true }
-        return prefix.contains("//") || prefix.contains("#") || prefix.contains("/*")
+        // The line before the value, as bytes: `//`, `#` or `/*` anywhere;
+        // `*`, `--` or `;` first after indentation.
+        var first = start
+        while first < offset, buffer[first] == 32 || buffer[first] == 9 { first += 1 }
+        if first < offset {
+            let lead = buffer[first]
+            if lead == 42 || lead == 59 { return true }  // * ;
+            if lead == 45, first + 1 < offset, buffer[first + 1] == 45 { return true }  // --
+        }
+        var index = start
+        while index < offset {
+            let byte = buffer[index]
+            if byte == 35 { return true }  // #
+            if byte == 47, index + 1 < offset, buffer[index + 1] == 47 || buffer[index + 1] == 42 { return true }
+            index += 1
+        }
+        return false
     }
 
     /// Programming languages, where a bare value is an expression. Shell and

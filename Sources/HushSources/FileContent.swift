@@ -77,18 +77,30 @@ public enum FileContent {
     }
 
     private static func describe(_ bytes: [UInt8], from encoding: String?) -> PreparedContent {
-        var longest = 0
-        var current = 0
-        for byte in bytes {
-            if byte == 10 {
-                longest = max(longest, current)
-                current = 0
-            } else {
-                current += 1
+        let (longest, ascii) = bytes.withUnsafeBytes { raw -> (Int, Bool) in
+            guard let base = raw.baseAddress else { return (0, true) }
+            var longest = 0
+            var lineStart = 0
+            while lineStart < raw.count, let newline = memchr(base + lineStart, 10, raw.count - lineStart) {
+                let end = base.distance(to: UnsafeRawPointer(newline))
+                longest = max(longest, end - lineStart)
+                lineStart = end + 1
             }
+            longest = max(longest, raw.count - lineStart)
+            // ASCII (most source and configuration) is valid UTF-8: test 8 bytes at a time.
+            var index = 0
+            var high: UInt64 = 0
+            while index + 8 <= raw.count {
+                high |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                index += 8
+            }
+            while index < raw.count {
+                high |= UInt64(raw[index])
+                index += 1
+            }
+            return (longest, high & 0x8080_8080_8080_8080 == 0)
         }
-        longest = max(longest, current)
-        let valid = String(validating: bytes, as: UTF8.self) != nil
+        let valid = ascii || String(validating: bytes, as: UTF8.self) != nil
         return PreparedContent(bytes: bytes, transcodedFrom: encoding, hasInvalidUTF8: !valid, longestLine: longest)
     }
 
@@ -96,7 +108,9 @@ public enum FileContent {
     /// other byte; returns true for little-endian, false for big-endian.
     private static func guessBOMlessUTF16(_ bytes: [UInt8]) -> Bool? {
         let sample = bytes.prefix(sniffLength)
-        guard sample.count >= 16, sample.count % 2 == 0 else { return nil }
+        guard sample.count >= 16, sample.count % 2 == 0,
+            sample.withUnsafeBytes({ memchr($0.baseAddress!, 0, $0.count) }) != nil
+        else { return nil }
         var evenZero = 0
         var oddZero = 0
         for (index, byte) in sample.enumerated() where byte == 0 {
