@@ -23,12 +23,16 @@ struct HistoryAttribution {
     }
 
     /// Grouped findings and the flat list of introductions.
-    func attribute(headFiles: [String: GitObjectID], scanExtra: (GitObjectID) -> [Finding]) -> (
+    /// `headFile` gives the id of a path's file at HEAD (nil: none).
+    func attribute(headFile: (String) -> GitObjectID?, scanExtra: (GitObjectID) -> [Finding]) -> (
         findings: [Finding], introductions: [Finding]
     ) {
         var headKeysByBlob: [GitObjectID: Set<Key>] = [:]
+        var headIDs: [String: GitObjectID?] = [:]
         func keysAtHead(_ path: String) -> Set<Key> {
-            guard let id = headFiles[path] else { return [] }
+            let lookedUp = headIDs[path] ?? headFile(path)
+            headIDs[path] = lookedUp
+            guard let id = lookedUp else { return [] }
             if let cached = headKeysByBlob[id] { return cached }
             let found: [Finding]
             if let index = changeSet.index(ofBlob: id) {

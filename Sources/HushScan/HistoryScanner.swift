@@ -171,14 +171,16 @@ public final class HistoryScanner: @unchecked Sendable {
         }
 
         let attribution = HistoryAttribution(engine: engine, changeSet: changeSet, hits: hits)
-        var headFiles: [String: GitObjectID] = [:]
+        // HEAD's version of a path is looked up only for paths with findings:
+        // listing a whole tree of a large repository would cost more than a CI range scan.
+        var headTree: GitTree?
         if options.selection != .staged, !repository.isHeadUnborn, let head = try? repository.resolveCommit("HEAD"),
             let commit = repository.commit(head)
         {
-            headFiles = repository.files(inTree: commit.tree)
+            headTree = repository.tree(commit.tree)
         }
         let (findings, introductions) = attribution.attribute(
-            headFiles: headFiles,
+            headFile: { path in headTree?.fileID(atPath: path) },
             scanExtra: { id in self.scanSingle(id, repository: repository) })
         summary.findings = findings.count
         summary.seconds = Date().timeIntervalSince(started)

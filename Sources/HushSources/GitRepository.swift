@@ -87,6 +87,19 @@ public final class GitTree {
     public func entry(named name: UnsafePointer<CChar>) -> GitTreeEntry? {
         git_tree_entry_byname(handle, name).map(GitTreeEntry.init(handle:))
     }
+
+    /// The id of the file at `path` (slash-separated) under this tree, or nil
+    /// when there is none (or it is a tree, submodule or symlink).
+    public func fileID(atPath path: String) -> GitObjectID? {
+        var entry: OpaquePointer?
+        guard git_tree_entry_bypath(&entry, handle, path) == 0, let entry else {
+            git_error_clear()
+            return nil
+        }
+        defer { git_tree_entry_free(entry) }
+        let found = GitTreeEntry(handle: entry)
+        return found.kind.isFile ? found.id : nil
+    }
 }
 
 /// One entry of a `GitTree`.
