@@ -151,7 +151,9 @@ public final class GitPack: @unchecked Sendable {
         }
         guard low < boundaries.count else { return nil }
         let count = Int(boundaries[low]) - entry.dataOffset
-        guard count > 0 else { return nil }
+        // Deflate expands at most about 1,032 times: a larger size is a damaged
+        // (or hostile) header, refused before it is allocated.
+        guard count > 0, entry.size <= count * 1032 + 64 else { return nil }
         return inflater.withInput(count) { buffer in
             var done = 0
             while done < count {
