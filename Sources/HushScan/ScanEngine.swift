@@ -275,11 +275,16 @@ public final class ScanEngine: @unchecked Sendable {
         return isInComment(range.lowerBound, in: buffer) ? .bare : .bareInCode
     }
 
-    /// Whether `path` is program source, by its extension (once per buffer).
+    /// Whether `path` is program source, by its extension. Runs for every
+    /// buffer, decoded views included: no splitting, and only the extension
+    /// is lowered.
     static func isCode(path: String) -> Bool {
-        let name = path.split(separator: "/").last ?? ""
-        guard let dot = name.lastIndex(of: ".") else { return false }
-        return codeExtensions.contains(name[name.index(after: dot)...].lowercased())
+        let bytes = path.utf8
+        guard let dot = bytes.lastIndex(of: UInt8(ascii: ".")) else { return false }
+        if let slash = bytes.lastIndex(of: UInt8(ascii: "/")), slash > dot { return false }
+        let suffix = path[path.index(after: dot)...]
+        guard !suffix.isEmpty, suffix.utf8.count <= 8 else { return false }
+        return codeExtensions.contains(suffix.lowercased())
     }
 
     /// Whether a line comment (`#`, `//`, `--`, `;`, or a `*` block line) starts
