@@ -7,18 +7,22 @@ import Foundation
 enum ByteSearch {
     /// The offset of the first occurrence of `needle` in `haystack`.
     static func firstOffset(of needle: [UInt8], in haystack: UnsafeRawBufferPointer) -> Int? {
-        guard let first = needle.first else { return 0 }
+        needle.withUnsafeBytes { firstOffset(of: $0, in: haystack) }
+    }
+
+    /// The offset of the first occurrence of `needle` in `haystack`.
+    static func firstOffset(of needle: UnsafeRawBufferPointer, in haystack: UnsafeRawBufferPointer) -> Int? {
+        guard let pin = needle.baseAddress, !needle.isEmpty else { return 0 }
         guard let base = haystack.baseAddress, needle.count <= haystack.count else { return nil }
-        return needle.withUnsafeBytes { pin -> Int? in
-            var from = 0
-            let last = haystack.count - needle.count
-            while from <= last, let hit = memchr(base + from, Int32(first), last - from + 1) {
-                let at = base.distance(to: UnsafeRawPointer(hit))
-                if memcmp(base + at, pin.baseAddress!, needle.count) == 0 { return at }
-                from = at + 1
-            }
-            return nil
+        let first = Int32(needle[0])
+        var from = 0
+        let last = haystack.count - needle.count
+        while from <= last, let hit = memchr(base + from, first, last - from + 1) {
+            let at = base.distance(to: UnsafeRawPointer(hit))
+            if memcmp(base + at, pin, needle.count) == 0 { return at }
+            from = at + 1
         }
+        return nil
     }
 
     /// Whether `text` contains `needle`.

@@ -176,21 +176,8 @@ public final class ScanEngine: @unchecked Sendable {
         }
 
         private static func contains(_ haystack: [UInt8], _ needle: ArraySlice<UInt8>) -> Bool {
-            if needle.isEmpty { return true }
-            guard needle.count <= haystack.count else { return false }
-            return haystack.withUnsafeBytes { outer in
-                needle.withUnsafeBytes { inner in
-                    guard let hay = outer.baseAddress, let pin = inner.baseAddress else { return false }
-                    let first = Int32(inner[0])
-                    var from = 0
-                    let last = outer.count - inner.count
-                    while from <= last, let hit = memchr(hay + from, first, last - from + 1) {
-                        let at = hay.distance(to: UnsafeRawPointer(hit))
-                        if memcmp(hay + at, pin, inner.count) == 0 { return true }
-                        from = at + 1
-                    }
-                    return false
-                }
+            haystack.withUnsafeBytes { outer in
+                needle.withUnsafeBytes { ByteSearch.firstOffset(of: $0, in: outer) != nil }
             }
         }
     }

@@ -57,7 +57,7 @@ public final class GitPack: @unchecked Sendable {
         self.count = indexHeader.2
         var boundaries: [UInt64] = []
         boundaries.reserveCapacity(count + 1)
-        GitPackOrder.forEachEntry(in: index) { _, offset in boundaries.append(offset) }
+        Self.forEachEntry(in: index) { _, offset in boundaries.append(offset) }
         boundaries.sort()
         boundaries.append(UInt64(size - 20))
         self.boundaries = boundaries
@@ -197,6 +197,64 @@ public final class GitPack: @unchecked Sendable {
 
     /// Calls `body` with the id and offset of every object in the pack.
     public func forEachObject(_ body: (GitObjectID, UInt64) -> Void) {
-        GitPackOrder.forEachEntry(in: index, body)
+        Self.forEachEntry(in: index, body)
+    }
+
+    // MARK: Pack indexes
+
+    /// The `.idx` files under `objects/pack` and the alternates' packs.
+    static func packIndexes(objectsDirectory: String) -> [String] {
+        var directories = [objectsDirectory]
+        if let alternates = try? String(contentsOfFile: objectsDirectory + "/info/alternates", encoding: .utf8) {
+            for line in alternates.split(separator: "\n") where !line.hasPrefix("#") && !line.isEmpty {
+                let path = String(line)
+                directories.append(path.hasPrefix("/") ? path : objectsDirectory + "/" + path)
+            }
+        }
+        var result: [String] = []
+        for directory in directories {
+            let packs = directory + "/pack"
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: packs)) ?? []
+            result += names.filter { $0.hasSuffix(".idx") }.sorted().map { packs + "/" + $0 }
+        }
+        return result
+    }
+
+    /// Calls `body` with every (id, offset) of a pack index.
+    static func forEachEntry(in data: Data, _ body: (GitObjectID, UInt64) -> Void) {
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            guard raw.count >= 1032, let start = raw.baseAddress else { return }
+            func u32(_ at: Int) -> UInt32 {
+                UInt32(bigEndian: start.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+            }
+            func u64(_ at: Int) -> UInt64 {
+                UInt64(bigEndian: start.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+            }
+            let isVersion2 = u32(0) == 0xFF74_4F63 && u32(4) == 2
+            let fanout = isVersion2 ? 8 : 0
+            let count = Int(u32(fanout + 255 * 4))
+            if isVersion2 {
+                let names = fanout + 1024
+                let offsets = names + count * 24
+                let largeOffsets = offsets + count * 4
+                guard raw.count >= largeOffsets else { return }
+                for entry in 0..<count {
+                    var offset = UInt64(u32(offsets + entry * 4))
+                    if offset & 0x8000_0000 != 0 {
+                        let at = largeOffsets + Int(offset & 0x7FFF_FFFF) * 8
+                        guard at + 8 <= raw.count else { continue }
+                        offset = u64(at)
+                    }
+                    body(GitObjectID(rawBytes: start + names + entry * 20), offset)
+                }
+            } else {
+                let entries = 1024
+                guard raw.count >= entries + count * 24 else { return }
+                for entry in 0..<count {
+                    let at = entries + entry * 24
+                    body(GitObjectID(rawBytes: start + at + 4), UInt64(u32(at)))
+                }
+            }
+        }
     }
 }

@@ -34,7 +34,7 @@ public struct GitPackPlan {
         position.reserveCapacity(ids.count)
         for (index, id) in ids.enumerated() where position[id] == nil { position[id] = Int32(index) }
         var placed = [Bool](repeating: false, count: ids.count)
-        for indexPath in GitPackOrder.packIndexes(objectsDirectory: objectsDirectory) {
+        for indexPath in GitPack.packIndexes(objectsDirectory: objectsDirectory) {
             guard let pack = GitPack(indexPath: indexPath) else { continue }
             var members: [(index: Int32, offset: UInt64)] = []
             pack.forEachObject { id, offset in

@@ -366,19 +366,16 @@ public final class GitRepository {
         return type
     }
 
-    /// Reads blob `id` unless it is larger than `limit` bytes. `sizeHint` is
-    /// the compressed size in the pack when known: small packed entries are
-    /// read directly, larger ones have their size checked first.
-    public func readBlob(_ id: GitObjectID, limit: Int, sizeHint: Int? = nil) -> GitBlobRead {
+    /// Reads blob `id` unless it is larger than `limit` bytes (its size is
+    /// read from the header first).
+    public func readBlob(_ id: GitObjectID, limit: Int) -> GitBlobRead {
         var oid = id.oid
-        if sizeHint.map({ $0 > limit / 64 }) ?? true {
-            var size = 0
-            var type = GIT_OBJECT_INVALID
-            guard git_odb_read_header(&size, &type, odb, &oid) == 0 else {
-                return .missing(GitError.last("reading object \(id)").description)
-            }
-            if size > limit { return .tooLarge(size: size) }
+        var size = 0
+        var type = GIT_OBJECT_INVALID
+        guard git_odb_read_header(&size, &type, odb, &oid) == 0 else {
+            return .missing(GitError.last("reading object \(id)").description)
         }
+        if size > limit { return .tooLarge(size: size) }
         var object: OpaquePointer?
         guard git_odb_read(&object, odb, &oid) == 0, let object else {
             return .missing(GitError.last("reading object \(id)").description)

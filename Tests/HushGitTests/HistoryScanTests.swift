@@ -231,17 +231,4 @@ final class HistoryScanTests: XCTestCase {
         XCTAssertNil(loose.commit)
         XCTAssertTrue(loose.path.hasPrefix("(unreachable blob "), loose.path)
     }
-
-    func testPackOrderKeysFollowPackOffsets() throws {
-        let repo = try TestRepository()
-        for index in 0..<5 { try repo.commit("c\(index)", ["f\(index).txt": "content \(index)\n"]) }
-        try repo.git(["gc", "-q"])
-        let git = try GitRepository(path: repo.path)
-        let ids = try repo.git(["rev-list", "--objects", "--all"]).split(separator: "\n")
-            .compactMap { GitObjectID(hex: String($0.prefix(40))) }
-        let (keys, sizes) = GitPackOrder.locate(ids, objectsDirectory: git.commonDirectory + "objects")
-        XCTAssertFalse(keys.contains(.max), "every object is in the pack")
-        XCTAssertEqual(Set(keys).count, ids.count)
-        XCTAssertFalse(sizes.contains { $0 == nil || $0! <= 0 })
-    }
 }
