@@ -61,9 +61,10 @@ enum HistoryScanRunner {
             let stats = result.stats
             StandardError.print(
                 String(
-                    format: "timing: walk %.2fs (%d commits, %d changes), blobs %.2fs (%d blobs, %d scanned)",
+                    format:
+                        "timing: walk %.2fs (%d commits, %d changes), blobs %.2fs (%d blobs, %d scanned, %d around changes)",
                     stats.walkSeconds, stats.commits, stats.changes, stats.blobSeconds, stats.blobs,
-                    stats.blobsScanned))
+                    stats.blobsScanned, stats.blobsScannedAroundChanges))
         }
         return Outcome(
             findings: result.findings, introductions: result.introductions, summary: result.summary,

@@ -23,9 +23,34 @@ extension HistoryScanner {
 
     /// What one thread knows of the blobs of the family it is reading.
     final class FamilyMemory {
-        /// Per pack offset: the blob's size and all its findings (a blob is
-        /// here only once scanned, so its findings are complete).
-        var blobs: [UInt64: (count: Int, findings: [LocatedFinding])] = [:]
+        /// What is remembered of a scanned blob.
+        struct Blob {
+            var count: Int
+            /// All its findings (a blob is here only once scanned whole or
+            /// around its changes, so they are complete).
+            var findings: [LocatedFinding]
+            /// It holds `hush:ignore-next-line`: its versions are scanned
+            /// whole (a finding's verdict then depends on the line above).
+            var marksNextLines: Bool
+        }
+
+        /// Per pack offset.
+        var blobs: [UInt64: Blob] = [:]
+        /// The bytes of blobs whose next versions are compared with them.
+        var contents: [UInt64: [UInt8]] = [:]
+
+        /// Remembers a scanned blob's findings (and bytes, with `keepBytes`).
+        func remember(_ bytes: [UInt8], at offset: UInt64, findings: [LocatedFinding], keepBytes: Bool) {
+            let marks = bytes.withUnsafeBufferPointer { HistoryScanner.marksNextLines($0) }
+            blobs[offset] = Blob(count: bytes.count, findings: findings, marksNextLines: marks)
+            if keepBytes { contents[offset] = bytes }
+        }
+
+        /// Drops what is kept of a blob no later blob needs.
+        func forget(_ offset: UInt64) {
+            blobs[offset] = nil
+            contents[offset] = nil
+        }
         /// Blobs scanned only around their changes.
         var partial = 0
     }
@@ -49,14 +74,78 @@ extension HistoryScanner {
     }
 
     /// Locates findings in `lines` (of the buffer they were found in).
-    func locate(_ findings: [Finding], lines: LineTable) -> [LocatedFinding] {
-        findings.map { finding in
-            let anchor = lines.start(ofLine: finding.line) + finding.column - 1
+    ///
+    /// A finding's verdict depends on the bytes within its rule's reach of
+    /// what it was read from, and on the head of its line (its first 4 KB,
+    /// all that reporting, allowlists and suppression comments read, see
+    /// `LineIndex.lineText`) with the line break before it. The line above
+    /// matters only through `hush:ignore-next-line`, and a blob holding that
+    /// marker has its versions scanned whole.
+    func locate(_ findings: [ScanEngine.SourcedFinding], lines: LineTable) -> [LocatedFinding] {
+        findings.map { sourced in
+            let finding = sourced.finding
+            let lineStart = lines.start(ofLine: finding.line)
+            let anchor = lineStart + finding.column - 1
             let reach = ruleIndex[finding.ruleID].map { engine.matcher.reach(ofRuleAt: $0) } ?? Int.max / 4
-            let low = lines.start(ofLine: max(1, finding.line - 1)) - reach
-            let high = lines.end(ofLine: max(finding.endLine, finding.line)) + reach
+            let low = min(lineStart - 1, sourced.source.lowerBound - reach)
+            let high = max(min(lines.end(ofLine: finding.line), lineStart + 4097), sourced.source.upperBound + reach)
             return LocatedFinding(finding: finding, anchor: anchor, extent: max(0, low)..<min(lines.count, high))
         }
+    }
+
+    /// Whether `buffer` holds `hush:ignore-next-line`. Looked for by its
+    /// `x`, a letter rare in hashes and data (this runs for every blob).
+    static func marksNextLines(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = buffer.baseAddress else { return false }
+        let marker = InlineIgnore.ignoreNextLine
+        let before = 16  // "hush:ignore-ne" + "x" at 16
+        var from = before
+        while from < buffer.count, let hit = memchr(base + from, 120, buffer.count - from) {
+            let offset = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+            let start = offset - before
+            if start + marker.count <= buffer.count, memcmp(base + start, marker, marker.count) == 0 { return true }
+            from = offset + 1
+        }
+        return false
+    }
+
+    /// Copies that rebuild `new` from `old`: the bytes they share at the
+    /// start and at the end (a version of a file against the previous one,
+    /// when git did not store it as a delta).
+    static func sharedEnds(_ old: UnsafeBufferPointer<UInt8>, _ new: UnsafeBufferPointer<UInt8>) -> [GitDeltaCopy] {
+        guard let oldBase = old.baseAddress, let newBase = new.baseAddress else { return [] }
+        let limit = min(old.count, new.count)
+        var prefix = 0
+        while prefix + 256 <= limit, memcmp(oldBase + prefix, newBase + prefix, 256) == 0 { prefix += 256 }
+        while prefix < limit, old[prefix] == new[prefix] { prefix += 1 }
+        var suffix = 0
+        let room = limit - prefix
+        while suffix + 256 <= room,
+            memcmp(oldBase + old.count - suffix - 256, newBase + new.count - suffix - 256, 256) == 0
+        {
+            suffix += 256
+        }
+        while suffix < room, old[old.count - suffix - 1] == new[new.count - suffix - 1] { suffix += 1 }
+        // Lines added or removed whole can be put one byte earlier or later.
+        // Put them so the bytes after them start with a line break: the line
+        // there (maybe a long one) keeps the break before it, and all its
+        // findings move (see `locate`).
+        if prefix + suffix == old.count || prefix + suffix == new.count {
+            var (shorter, longer) = (prefix, suffix)
+            while shorter > 0, prefix - shorter < 4096, !(longer > 0 && new[new.count - longer] == 10),
+                old[old.count - longer - 1] == new[new.count - longer - 1]
+            {
+                shorter -= 1
+                longer += 1
+            }
+            if longer > 0, new[new.count - longer] == 10 { (prefix, suffix) = (shorter, longer) }
+        }
+        var copies: [GitDeltaCopy] = []
+        if prefix > 0 { copies.append(GitDeltaCopy(target: 0, source: 0, count: prefix)) }
+        if suffix > 0 {
+            copies.append(GitDeltaCopy(target: new.count - suffix, source: old.count - suffix, count: suffix))
+        }
+        return copies
     }
 
     /// The base finding as it is in the delta's result, or nil when its
@@ -82,22 +171,41 @@ extension HistoryScanner {
         return nil
     }
 
-    /// Findings of a blob read as a delta of a blob this thread scanned:
-    /// the base's, moved, and those near the changes. Nil when it must be
-    /// scanned whole.
+    /// Findings of a blob read as a delta of a blob this thread scanned, or
+    /// compared with the version of its path it replaced; nil when it must
+    /// be scanned whole.
+    func changedFindings(
+        _ buffer: UnsafeBufferPointer<UInt8>, packed: Packed, delta: GitPackReader.Delta?, scratch: Matcher.Scratch
+    ) -> [LocatedFinding]? {
+        if let delta, packed.memory.blobs[delta.baseOffset] != nil {
+            return deltaFindings(
+                buffer, baseOffset: delta.baseOffset, copies: delta.copies, memory: packed.memory, scratch: scratch)
+        }
+        guard let previous = packed.previousVersion, let old = packed.memory.contents[previous] else { return nil }
+        let copies = old.withUnsafeBufferPointer { Self.sharedEnds($0, buffer) }
+        return deltaFindings(buffer, baseOffset: previous, copies: copies, memory: packed.memory, scratch: scratch)
+    }
+
+    /// Findings of a blob made of copies of a blob this thread scanned
+    /// (read as a delta of it, or compared with it): the base's, moved, and
+    /// those near the changes. Nil when it must be scanned whole.
     func deltaFindings(
-        _ buffer: UnsafeBufferPointer<UInt8>, delta: GitPackReader.Delta, memory: FamilyMemory,
+        _ buffer: UnsafeBufferPointer<UInt8>, baseOffset: UInt64, copies: [GitDeltaCopy], memory: FamilyMemory,
         scratch: Matcher.Scratch
     ) -> [LocatedFinding]? {
-        guard let base = memory.blobs[delta.baseOffset] else { return nil }
-        let changes = Self.changes(copies: delta.copies, count: buffer.count, baseCount: base.count)
-        guard let near = engine.findings(in: buffer, path: "", scratch: scratch, near: changes) else { return nil }
+        guard let base = memory.blobs[baseOffset], !base.marksNextLines, !Self.marksNextLines(buffer) else {
+            return nil
+        }
+        let changes = Self.changes(copies: copies, count: buffer.count, baseCount: base.count)
+        guard let near = engine.sourcedFindings(in: buffer, path: "", scratch: scratch, near: changes) else {
+            return nil
+        }
         memory.partial += 1
         if near.isEmpty && base.findings.isEmpty { return [] }
         let lines = LineTable(buffer)
         var result = locate(near, lines: lines)
         for finding in base.findings {
-            guard let moved = move(finding, copies: delta.copies, baseCount: base.count, lines: lines) else { continue }
+            guard let moved = move(finding, copies: copies, baseCount: base.count, lines: lines) else { continue }
             let duplicate = result.contains {
                 $0.finding.ruleID == moved.finding.ruleID && $0.finding.line == moved.finding.line
                     && $0.finding.column == moved.finding.column && $0.finding.secret == moved.finding.secret

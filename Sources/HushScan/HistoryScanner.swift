@@ -155,8 +155,7 @@ public final class HistoryScanner: @unchecked Sendable {
         report(changeSet, repository: repository, stats: stats)
 
         var summary = ScanSummary()
-        let hits = scanBlobs(
-            changeSet.blobs, repository: repository, summary: &summary, stats: &stats)
+        let hits = scanBlobs(changeSet, repository: repository, summary: &summary, stats: &stats)
         stats.blobSeconds = Date().timeIntervalSince(started) - stats.walkSeconds
         if !stats.submodules.isEmpty { summary.skipped["submodule", default: 0] += stats.submodules.count }
         if stats.lfsPointers > 0 {
@@ -285,16 +284,27 @@ public final class HistoryScanner: @unchecked Sendable {
     /// Below this many blobs, blobs are read through libgit2 in object-id order.
     static let packOrderThreshold = 512
 
-    /// A unit of work for one thread: a delta family read from its pack, or
-    /// blobs read through libgit2.
+    /// A unit of work for one thread: a delta family read from its pack,
+    /// versions of paths stored whole, or blobs read through libgit2.
     private enum WorkItem {
         case family(GitPackPlan.Family)
+        case lineage(Lineage)
         case objects(ArraySlice<Int32>)
+
+        var count: Int {
+            switch self {
+            case .family(let family): family.members.count
+            case .lineage(let lineage): lineage.members.count
+            case .objects(let slice): slice.count
+            }
+        }
     }
 
-    /// The work items for `blobs`: delta families (largest first) for whole
-    /// histories, then everything else in object-id order.
-    private func plan(_ blobs: [GitObjectID], repository: GitRepository) -> (items: [WorkItem], plan: GitPackPlan) {
+    /// The work items for the change set's blobs: delta families and
+    /// lineages (largest first) for whole histories, then everything else
+    /// in object-id order.
+    private func plan(_ changes: GitChangeSet, repository: GitRepository) -> (items: [WorkItem], plan: GitPackPlan) {
+        let blobs = changes.blobs
         // For a handful of blobs (a CI range, the index) reading every pack
         // index costs more than it saves.
         guard blobs.count >= Self.packOrderThreshold, !options.fromEnvironment else {
@@ -304,22 +314,27 @@ public final class HistoryScanner: @unchecked Sendable {
                 GitPackPlan()
             )
         }
-        let plan = GitPackPlan.make(
-            blobs, objectsDirectory: repository.commonDirectory + "objects",
-            maxFamily: max(256, blobs.count / (threadCount * 4)))
+        let maxFamily = max(256, blobs.count / (threadCount * 4))
+        var plan = GitPackPlan.make(
+            blobs, objectsDirectory: repository.commonDirectory + "objects", maxFamily: maxFamily)
+        let lineages =
+            options.scanChangesOnly
+            ? Self.lineages(taking: &plan.families, bases: plan.bases, changes: changes, maxMembers: maxFamily) : []
         let loose = plan.unpacked.sorted { blobs[Int($0)] < blobs[Int($1)] }
+        let grouped = (plan.families.map { WorkItem.family($0) } + lineages.map { WorkItem.lineage($0) })
+            .sorted { $0.count > $1.count }
         let items =
-            plan.families.map { WorkItem.family($0) }
-            + stride(from: 0, to: loose.count, by: 64).map { .objects(loose[$0..<min($0 + 64, loose.count)]) }
+            grouped + stride(from: 0, to: loose.count, by: 64).map { .objects(loose[$0..<min($0 + 64, loose.count)]) }
         return (items, plan)
     }
 
     private func scanBlobs(
-        _ blobs: [GitObjectID], repository: GitRepository, summary: inout ScanSummary, stats: inout HistoryStats
+        _ changes: GitChangeSet, repository: GitRepository, summary: inout ScanSummary, stats: inout HistoryStats
     ) -> BlobHits {
+        let blobs = changes.blobs
         guard !blobs.isEmpty else { return [:] }
         let started = Date()  // rate and estimate cover the blob phase only
-        let (items, plan) = plan(blobs, repository: repository)
+        let (items, plan) = plan(changes, repository: repository)
         let packs = plan.packs
         let cursor = Locked(0)
         let done = Locked((objects: 0, bytes: 0))
@@ -372,6 +387,29 @@ public final class HistoryScanner: @unchecked Sendable {
                         }
                         totals.partial += memory.partial
                         count = family.members.count
+                    case .lineage(let lineage):
+                        let packReader =
+                            packReaders[lineage.pack]
+                            ?? GitPackReader(pack: packs[lineage.pack], bases: plan.bases[lineage.pack])
+                        packReaders[lineage.pack] = packReader
+                        let memory = FamilyMemory()
+                        var remaining = lineage.children
+                        for (position, member) in lineage.members.enumerated() {
+                            let parent = member.parent >= 0 ? lineage.members[Int(member.parent)].offset : nil
+                            bytes += self.scanBlob(
+                                member.index, id: blobs[Int(member.index)],
+                                packed: Packed(
+                                    reader: packReader, offset: member.offset, memory: memory,
+                                    isBase: lineage.children[position] > 0, previousVersion: parent,
+                                    keepsBytes: lineage.children[position] > 0),
+                                reader: reader, scratch: scratch, totals: &totals)
+                            if member.parent >= 0 {
+                                remaining[Int(member.parent)] -= 1
+                                if remaining[Int(member.parent)] == 0, let parent { memory.forget(parent) }
+                            }
+                        }
+                        totals.partial += memory.partial
+                        count = lineage.members.count
                     }
                     done.withLock {
                         $0.objects += count
@@ -468,8 +506,14 @@ public final class HistoryScanner: @unchecked Sendable {
         var reader: GitPackReader
         var offset: UInt64
         var memory: FamilyMemory
-        /// Some delta in the pack is made from this blob: remember its findings.
+        /// Some later blob is read as a change of this one (a delta in the
+        /// pack, or the next version of its path): remember its findings.
         var isBase: Bool
+        /// The version of its path this blob replaced, when it is compared
+        /// with that one (see `HistoryScanner+Lineage.swift`).
+        var previousVersion: UInt64? = nil
+        /// Its next versions are compared with it: keep its bytes.
+        var keepsBytes = false
     }
 
     /// Scans a blob's bytes (only around its changes when it is a delta of
@@ -491,16 +535,21 @@ public final class HistoryScanner: @unchecked Sendable {
         totals.summary.filesScanned += 1
         totals.summary.bytesScanned += bytes.count
         let found: [Finding]
-        if let packed, !converted, options.scanChangesOnly, packed.isBase || delta != nil {
-            // Remember where the findings are, for the deltas of this blob.
+        if let packed, !converted, options.scanChangesOnly,
+            packed.isBase || delta != nil || packed.previousVersion != nil
+        {
+            // Remember where the findings are, for the blobs read as changes of this one.
             let located = content.withUnsafeBufferPointer { buffer in
-                delta.flatMap { deltaFindings(buffer, delta: $0, memory: packed.memory, scratch: scratch) }
+                changedFindings(buffer, packed: packed, delta: delta, scratch: scratch)
                     ?? {
-                        let all = engine.findings(in: buffer, path: "", scratch: scratch)
+                        let all = engine.sourcedFindings(in: buffer, path: "", scratch: scratch, regions: nil)
                         return all.isEmpty ? [] : locate(all, lines: LineTable(buffer))
                     }()
             }
-            if packed.isBase { packed.memory.blobs[packed.offset] = (content.count, located) }
+            if packed.isBase {
+                packed.memory.remember(
+                    content, at: packed.offset, findings: located, keepBytes: packed.keepsBytes)
+            }
             found = located.map(\.finding)
         } else {
             found = content.withUnsafeBufferPointer { engine.findings(in: $0, path: "", scratch: scratch) }

@@ -55,24 +55,48 @@ public final class ScanEngine: @unchecked Sendable {
     public func findings(
         in buffer: UnsafeBufferPointer<UInt8>, path: String, scratch: Matcher.Scratch, near changes: [Range<Int>]
     ) -> [Finding]? {
-        let regions = Self.regions(around: changes, in: buffer, by: Self.changeRadius)
+        sourcedFindings(in: buffer, path: path, scratch: scratch, near: changes)?.map(\.finding)
+    }
+
+    /// `findings(in:path:scratch:near:)`, with where each finding was read.
+    func sourcedFindings(
+        in buffer: UnsafeBufferPointer<UInt8>, path: String, scratch: Matcher.Scratch, near changes: [Range<Int>]
+    ) -> [SourcedFinding]? {
+        let regions = Self.regions(around: changes, in: buffer, lines: LineTable(buffer), by: Self.changeRadius)
         let covered = regions.reduce(0) { $0 + $1.count }
         guard covered * 10 < buffer.count * 6, !matcher.farRuleNear(changes, in: buffer, scratch: scratch) else {
             return nil
         }
-        return findings(in: buffer, path: path, scratch: scratch, regions: regions)
+        return sourcedFindings(in: buffer, path: path, scratch: scratch, regions: regions)
+    }
+
+    /// A finding with the bytes it was read from: the secret as it is in
+    /// the buffer, or the encoded text it was decoded from.
+    struct SourcedFinding {
+        var finding: Finding
+        var source: Range<Int>
     }
 
     /// How far around a change prefilter hits are looked for: the reach of
     /// the near rules, and room for the prefilter match before a hit.
     static let changeRadius = Matcher.nearReach + 1024
 
+    /// A region edge that would have to go this much farther to reach its
+    /// line's end is cut inside the line instead, when it may be.
+    static let longLine = 4096
+
     /// `changes` widened by `distance` on each side, out to whole lines,
     /// merged where they meet.
-    static func regions(around changes: [Range<Int>], in buffer: UnsafeBufferPointer<UInt8>, by distance: Int)
-        -> [Range<Int>]
-    {
-        guard let base = buffer.baseAddress else { return [] }
+    ///
+    /// A long line (a minified file, a generated data file) is not taken
+    /// whole when no change touches it and it has no `%` or `\` (whose
+    /// decoded line view needs it whole): the region ends inside it, just
+    /// past a byte that cannot be part of a token or a base64 run (space,
+    /// quote, bracket, comma, semicolon), so whatever lies across the edge
+    /// is far from every change (see `HistoryScanner.locate`).
+    static func regions(
+        around changes: [Range<Int>], in buffer: UnsafeBufferPointer<UInt8>, lines: LineTable, by distance: Int
+    ) -> [Range<Int>] {
         var widened: [Range<Int>] = []
         for change in changes {
             let start = max(0, change.lowerBound - distance)
@@ -86,12 +110,27 @@ public final class ScanEngine: @unchecked Sendable {
         var regions: [Range<Int>] = []
         for range in widened {
             var start = range.lowerBound
-            while start > 0, buffer[start - 1] != 10, start > (regions.last?.upperBound ?? 0) { start -= 1 }
+            let startLine = lines.locate(start)
+            if start > startLine.lineStart {
+                start = startLine.lineStart
+                if range.lowerBound - startLine.lineStart > longLine,
+                    mayCut(lines.start(ofLine: startLine.line)..<lines.end(ofLine: startLine.line), in: buffer),
+                    let cut = separator(before: range.lowerBound, in: buffer, limit: startLine.lineStart)
+                {
+                    start = cut
+                }
+            }
             var end = range.upperBound
-            if end < buffer.count, let newline = memchr(base + end, 10, buffer.count - end) {
-                end = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(newline)) + 1
-            } else {
-                end = buffer.count
+            if end < buffer.count {
+                let endLine = lines.locate(end).line
+                let lineEnd = lines.end(ofLine: endLine)
+                end = lineEnd
+                if lineEnd - range.upperBound > longLine,
+                    mayCut(lines.start(ofLine: endLine)..<lineEnd, in: buffer, changes),
+                    let cut = separator(after: range.upperBound, in: buffer, limit: lineEnd)
+                {
+                    end = cut
+                }
             }
             if let last = regions.last, start <= last.upperBound {
                 regions[regions.count - 1] = last.lowerBound..<max(end, last.upperBound)
@@ -102,16 +141,78 @@ public final class ScanEngine: @unchecked Sendable {
         return regions
     }
 
+    /// Whether a region may end inside `line` (with its line break): it holds
+    /// neither `%` nor `\\`, and, for the region's end (`changes` given), no
+    /// change touches it. A region may start inside a line a change touches
+    /// (at its end): every finding before the cut is more than its reach from
+    /// that change, and a change earlier in the line has a region that runs
+    /// to the line's end and is merged with this one.
+    private static func mayCut(_ line: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>, _ changes: [Range<Int>] = [])
+        -> Bool
+    {
+        // A change touches the line when it inserts bytes into it or into
+        // the line break before it, or two copies meet inside it: the first
+        // change that ends at or after the line's start must begin past it.
+        var low = 0
+        var high = changes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if changes[middle].upperBound < line.lowerBound { low = middle + 1 } else { high = middle }
+        }
+        if low < changes.count, changes[low].lowerBound < line.upperBound { return false }
+        guard let base = buffer.baseAddress, !line.isEmpty else { return false }
+        return memchr(base + line.lowerBound, 37, line.count) == nil
+            && memchr(base + line.lowerBound, 92, line.count) == nil
+    }
+
+    /// Bytes no token or base64 run contains: space, tab, quotes, brackets,
+    /// comma, semicolon.
+    private static func isSeparator(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 32, 9, 34, 39, 44, 59, 40, 41, 60, 62, 91, 93, 123, 125: return true
+        default: return false
+        }
+    }
+
+    /// The offset just past the last separator in the 1 KB before `offset`
+    /// (not before `limit`).
+    private static func separator(before offset: Int, in buffer: UnsafeBufferPointer<UInt8>, limit: Int) -> Int? {
+        var index = offset
+        while index > limit, offset - index < 1024 {
+            if isSeparator(buffer[index - 1]) { return index }
+            index -= 1
+        }
+        return nil
+    }
+
+    /// The offset of the first separator in the 1 KB from `offset` (before `limit`).
+    private static func separator(after offset: Int, in buffer: UnsafeBufferPointer<UInt8>, limit: Int) -> Int? {
+        var index = offset
+        while index < limit, index - offset < 1024 {
+            if isSeparator(buffer[index]) { return index }
+            index += 1
+        }
+        return nil
+    }
+
     private func findings(
         in buffer: UnsafeBufferPointer<UInt8>, path: String, scratch: Matcher.Scratch, regions: [Range<Int>]?
     ) -> [Finding] {
+        sourcedFindings(in: buffer, path: path, scratch: scratch, regions: regions).map(\.finding)
+    }
+
+    /// Findings (plain and in decoded views) with where each was read;
+    /// with `regions`, only those whose prefilter hit or view lies in them.
+    func sourcedFindings(
+        in buffer: UnsafeBufferPointer<UInt8>, path: String, scratch: Matcher.Scratch, regions: [Range<Int>]?
+    ) -> [SourcedFinding] {
         var results = plainFindings(in: buffer, path: path, scratch: scratch, regions: regions)
         guard let nested else { return results }
         let views = regions.map { EncodedViews.views(in: buffer, regions: $0) } ?? EncodedViews.views(in: buffer)
         guard !views.isEmpty else { return results }
         let lines = LineTable(buffer)
         // The secrets reported so far, plain and decoded.
-        var plainSecrets = results.map { Array($0.secret.utf8) }
+        var plainSecrets = results.map { Array($0.finding.secret.utf8) }
         for view in views {
             let inner = view.bytes.withUnsafeBufferPointer { decodedBuffer in
                 nested.findings(in: decodedBuffer, path: path, scratch: scratch)
@@ -128,11 +229,11 @@ public final class ScanEngine: @unchecked Sendable {
                 finding.column = view.range.lowerBound - start.lineStart + 1
                 finding.encoding = finding.encoding.map { "\(view.encoding)+\($0)" } ?? view.encoding
                 finding.context = Redaction.maskedLine(String(lineText), secret: finding.secret)
-                results.append(finding)
+                results.append(SourcedFinding(finding: finding, source: view.range))
                 plainSecrets.append(decoded.bytes)
             }
         }
-        return results.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
+        return results.sorted { ($0.finding.line, $0.finding.column) < ($1.finding.line, $1.finding.column) }
     }
 
     /// Whether two reported secrets are one secret in two spellings (plain
@@ -191,14 +292,14 @@ public final class ScanEngine: @unchecked Sendable {
     /// Findings in the bytes as they are, without decoding.
     func plainFindings(
         in buffer: UnsafeBufferPointer<UInt8>, path: String, scratch: Matcher.Scratch, regions: [Range<Int>]? = nil
-    ) -> [Finding] {
+    ) -> [SourcedFinding] {
         let isCode = Self.isCode(path: path)
         let candidates = matcher.scan(buffer, scratch: scratch, regions: regions) {
             self.refine($0, in: buffer, path: path, isCode: isCode)
         }
         guard !candidates.isEmpty else { return [] }
         var lines = LineIndex(buffer)
-        var results: [Finding] = []
+        var results: [SourcedFinding] = []
         for candidate in candidates {
             let rule = matcher.rules[candidate.ruleIndex]
             let secret = candidate.decoded ?? text(buffer, candidate.secret)
@@ -212,13 +313,13 @@ public final class ScanEngine: @unchecked Sendable {
             if allowlist.allowsLine(lineText) { continue }
             let end = lines.locate(max(candidate.secret.upperBound - 1, candidate.secret.lowerBound))
             let stored = text(buffer, candidate.secret)
-            results.append(
-                Finding(
-                    ruleID: rule.id, ruleDescription: rule.description, path: path, line: start.line,
-                    endLine: end.line, column: candidate.secret.lowerBound - start.lineStart + 1, secret: secret,
-                    redacted: Redaction.redact(secret),
-                    fingerprint: fingerprinter.fingerprint(rule: rule.id, path: path, secret: secret),
-                    context: Redaction.maskedLine(String(lineText), secret: stored), encoding: candidate.encoding))
+            let finding = Finding(
+                ruleID: rule.id, ruleDescription: rule.description, path: path, line: start.line,
+                endLine: end.line, column: candidate.secret.lowerBound - start.lineStart + 1, secret: secret,
+                redacted: Redaction.redact(secret),
+                fingerprint: fingerprinter.fingerprint(rule: rule.id, path: path, secret: secret),
+                context: Redaction.maskedLine(String(lineText), secret: stored), encoding: candidate.encoding)
+            results.append(SourcedFinding(finding: finding, source: candidate.secret))
         }
         return results
     }

@@ -12,8 +12,16 @@
 enum VerdictCache {
     static let capacity = 8192
 
+    /// What a verdict depends on.
+    private struct Question: Hashable {
+        var form: ValueClassifier.Form
+        var kind: KeyName.Kind?
+        var key: String?
+        var value: String
+    }
+
     private final class Storage {
-        var verdicts: [String: ValueClassifier.Verdict] = [:]
+        var verdicts: [Question: ValueClassifier.Verdict] = [:]
     }
 
     private static let key: pthread_key_t = {
@@ -37,7 +45,7 @@ enum VerdictCache {
     static func judge(
         value: String, key: String?, kind: KeyName.Kind?, form: ValueClassifier.Form
     ) -> ValueClassifier.Verdict {
-        let lookup = "\(form)\u{1}\(kind.map { "\($0)" } ?? "-")\u{1}\(key ?? "\u{2}")\u{1}\(value)"
+        let lookup = Question(form: form, kind: kind, key: key, value: value)
         let storage = storage
         if let cached = storage.verdicts[lookup] { return cached }
         let verdict = ValueClassifier.judge(value: value, key: key, kind: kind, form: form)

@@ -200,6 +200,23 @@ final class PackReaderTests: XCTestCase {
         try repo.git(["fast-import", "--quiet"], input: stream)
         try repo.git(["repack", "-adfq", "--window=20", "--depth=30"])
 
+        let partial = try assertScansAroundChangesMatchWholeScans(repo, atLeast: 300)
+        // And the findings are the ones planted.
+        let secrets = Set(partial.findings.map(\.secret))
+        XCTAssertTrue(secrets.contains(Tokens.one) && secrets.contains(Tokens.three), "\(secrets)")
+        XCTAssertTrue(partial.findings.contains { $0.secret.contains(Tokens.two) || $0.encoding != nil })
+        XCTAssertTrue(partial.findings.contains { $0.ruleID == "private-key-rsa" }, "\(partial.findings.map(\.ruleID))")
+        XCTAssertTrue(partial.findings.contains { $0.secret == "Xk9#mQ2$vL7pR4zW" })
+        let token = try XCTUnwrap(partial.findings.first { $0.secret == Tokens.one })
+        XCTAssertEqual(token.commit?.summary, "v100")
+    }
+
+    /// Scans `repo` around changes and whole; both must report the same
+    /// findings and introductions, and at least `atLeast` blobs must have
+    /// been scanned in part. Returns the scan around changes.
+    private func assertScansAroundChangesMatchWholeScans(
+        _ repo: TestRepository, atLeast: Int, file: StaticString = #filePath, line: UInt = #line
+    ) throws -> HistoryScanner.Result {
         func scan(changesOnly: Bool) throws -> HistoryScanner.Result {
             var options = HistoryScanOptions()
             options.threads = 2
@@ -212,17 +229,59 @@ final class PackReaderTests: XCTestCase {
         }
         let partial = try scan(changesOnly: true)
         let whole = try scan(changesOnly: false)
-        XCTAssertGreaterThan(partial.stats.blobsScannedAroundChanges, 300, "most versions are deltas scanned in part")
-        XCTAssertEqual(whole.stats.blobsScannedAroundChanges, 0)
-        XCTAssertEqual(summary(partial.findings), summary(whole.findings))
-        XCTAssertEqual(summary(partial.introductions), summary(whole.introductions))
-        // And the findings are the ones planted.
-        let secrets = Set(partial.findings.map(\.secret))
-        XCTAssertTrue(secrets.contains(Tokens.one) && secrets.contains(Tokens.three), "\(secrets)")
-        XCTAssertTrue(partial.findings.contains { $0.secret.contains(Tokens.two) || $0.encoding != nil })
-        XCTAssertTrue(partial.findings.contains { $0.ruleID == "private-key-rsa" }, "\(partial.findings.map(\.ruleID))")
-        XCTAssertTrue(partial.findings.contains { $0.secret == "Xk9#mQ2$vL7pR4zW" })
+        XCTAssertGreaterThanOrEqual(
+            partial.stats.blobsScannedAroundChanges, atLeast, "versions scanned in part", file: file, line: line)
+        XCTAssertEqual(whole.stats.blobsScannedAroundChanges, 0, file: file, line: line)
+        XCTAssertEqual(summary(partial.findings), summary(whole.findings), file: file, line: line)
+        XCTAssertEqual(summary(partial.introductions), summary(whole.introductions), file: file, line: line)
+        return partial
+    }
+
+    /// A pack written without deltas: each version of a file is compared
+    /// with the one it replaced. Secrets far out in a long line (generated
+    /// data, minified code) must survive edits next to that line, in it,
+    /// and of the line above it (an ignore comment coming and going).
+    func testComparingWholeVersionsFindsWhatWholeScansFind() throws {
+        let repo = try TestRepository()
+        let encoded = Data("password=\(Tokens.four)".utf8).base64EncodedString()
+        func record(_ index: Int) -> String {
+            "{\"id\":\(index),\"name\":\"item \(index)\",\"digest\":\"\(index * 7919)\"}"
+        }
+        var items = (0..<1500).map(record)
+        var lines = (0..<40).map { "setting_\($0) = value \($0)" }
+        var stream = ""
+        // Enough versions for the pack plan (see `HistoryScanner.packOrderThreshold`).
+        for version in 0..<600 {
+            // A short line edited, added or removed next to the long one.
+            switch version % 3 {
+            case 0: lines.insert("added_\(version) = \(version)", at: 21)
+            case 1: lines[19] = "setting_19 = value \(version)"
+            default: lines.remove(at: 21)
+            }
+            switch version {
+            case 50: items.insert("{\"api_token\":\"\(Tokens.one)\"}", at: 700)
+            case 100: items.insert("{\"blob\":\"\(encoded)\"}", at: 1200)
+            case 150: lines.insert("# hush:ignore-next-line", at: 20)
+            case 200: lines.removeAll { $0.hasPrefix("# hush:") }
+            case 250: items[100] = record(99_999)  // an edit inside the long line, far before the secrets
+            case 300: items.insert("{\"deploy_token\":\"\(Tokens.three)\"}", at: 3)
+            case 350: items.removeAll { $0.contains("api_token") }
+            case 500: items.removeAll { $0.contains("deploy_token") }
+            default: break
+            }
+            var content = lines
+            content.insert("[" + items.joined(separator: ",") + "]", at: 20)
+            let text = content.joined(separator: "\n") + "\n"
+            stream += "commit refs/heads/main\ncommitter Dev <dev@example.com> \(1_700_000_000 + version * 60) +0000\n"
+            stream += "data \(("v\(version)").utf8.count)\nv\(version)\n"
+            stream += "M 100644 inline data/catalog.json\ndata \(text.utf8.count)\n\(text)\n"
+        }
+        try repo.git(["fast-import", "--quiet"], input: stream)
+        try repo.git(["repack", "-adfq", "--window=0"])
+        let partial = try assertScansAroundChangesMatchWholeScans(repo, atLeast: 400)
         let token = try XCTUnwrap(partial.findings.first { $0.secret == Tokens.one })
-        XCTAssertEqual(token.commit?.summary, "v100")
+        XCTAssertEqual(token.commit?.summary, "v50")
+        XCTAssertTrue(partial.findings.contains { $0.secret == Tokens.three })
+        XCTAssertTrue(partial.findings.contains { $0.secret.contains(Tokens.four) || $0.encoding != nil })
     }
 }
