@@ -12,3 +12,7 @@ static inline int hush_git_set_cache_max_size(ssize_t size) {
 static inline int hush_git_set_strict_hash_verification(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
 }
+
+static inline int hush_git_enable_caching(int enabled) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_CACHING, enabled);
+}
