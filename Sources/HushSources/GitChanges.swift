@@ -118,6 +118,9 @@ public struct GitHistoryWalker {
     public var threads = 1
     /// Open the worker handles from git's environment (see `GitRepository.init`).
     public var fromEnvironment = false
+    /// Read trees out of the packs with Hush's own reader (libgit2 reads
+    /// anything else). False: every tree through libgit2.
+    public var readsPacks = true
 
     /// The changes made by the selected commits.
     public func changes(selection: GitCommitSelection) -> GitChangeSet {
@@ -126,11 +129,17 @@ public struct GitHistoryWalker {
         set.commits = commits
         var position: [GitObjectID: Int] = [:]
         for (index, commit) in commits.enumerated() { position[commit.id] = index }
+        // Trees are read from the packs (libgit2 reads the rest), except for
+        // a handful of commits, where opening every pack index costs more.
+        let packs =
+            readsPacks && commits.count >= 64 && !fromEnvironment
+            ? GitTreeReader.packs(objectsDirectory: repository.commonDirectory + "objects") : []
         let workers = max(1, min(threads, commits.count / 512))
         if workers == 1 {
-            diff(commits, range: 0..<commits.count, position: position, repository: repository, into: &set)
+            let trees = GitTreeReader(packs: packs, repository: repository)
+            diff(commits, range: 0..<commits.count, position: position, trees: trees, into: &set)
         } else {
-            diffInParallel(commits, workers: workers, position: position, into: &set)
+            diffInParallel(commits, workers: workers, position: position, packs: packs, into: &set)
         }
         // Blobs no commit records (dropped stashes, reset additions): scanned under a pseudo-path.
         for blob in set.looseBlobs where set.index(ofBlob: blob) == nil {
@@ -142,7 +151,8 @@ public struct GitHistoryWalker {
     }
 
     private func diffInParallel(
-        _ commits: [GitCommit], workers: Int, position: [GitObjectID: Int], into set: inout GitChangeSet
+        _ commits: [GitCommit], workers: Int, position: [GitObjectID: Int], packs: [GitPack],
+        into set: inout GitChangeSet
     ) {
         // Commits diff independently: split them, then merge the parts in order.
         let size = (commits.count + workers - 1) / workers
@@ -154,7 +164,8 @@ public struct GitHistoryWalker {
             let range = (worker * size)..<min(commits.count, (worker + 1) * size)
             var part = GitChangeSet()
             if let handle = try? GitRepository(path: gitDirectory, fromEnvironment: fromEnvironment) {
-                diff(commits, range: range, position: position, repository: handle, into: &part) { count in
+                let trees = GitTreeReader(packs: packs, repository: handle)
+                diff(commits, range: range, position: position, trees: trees, into: &part) { count in
                     let total = done.withLock { value -> Int in
                         value += count
                         return value
@@ -172,22 +183,22 @@ public struct GitHistoryWalker {
     }
 
     private func diff(
-        _ commits: [GitCommit], range: Range<Int>, position: [GitObjectID: Int], repository: GitRepository,
+        _ commits: [GitCommit], range: Range<Int>, position: [GitObjectID: Int], trees: GitTreeReader,
         into set: inout GitChangeSet, progress: (Int) -> Void = { _ in }
     ) {
         for index in range {
             if (index - range.lowerBound) % 256 == 255 { progress(256) }
             let commit = commits[index]
-            guard let tree = repository.tree(commit.tree) else {
+            guard let tree = trees.tree(commit.tree) else {
                 set.missingTrees.append(commit.tree)
                 continue
             }
-            var parentTrees: [GitTree] = []
+            var parentTrees: [GitRawTree] = []
             for parent in commit.parents {
-                let parentTreeID = position[parent].map { commits[$0].tree } ?? repository.commit(parent)?.tree
-                if let parentTreeID, let parentTree = repository.tree(parentTreeID) { parentTrees.append(parentTree) }
+                let parentTreeID = position[parent].map { commits[$0].tree } ?? trees.repository.commit(parent)?.tree
+                if let parentTreeID, let parentTree = trees.tree(parentTreeID) { parentTrees.append(parentTree) }
             }
-            diff(tree, against: parentTrees, prefix: "", commit: Int32(index), repository: repository, into: &set)
+            diff(tree, against: parentTrees, prefix: "", commit: Int32(index), trees: trees, into: &set)
         }
     }
 
@@ -311,36 +322,56 @@ public struct GitHistoryWalker {
 
     // MARK: Trees
 
+    /// Records the files `tree` holds that none of its parents holds at the
+    /// same path, and recurses into subtrees that differ. Entries are
+    /// matched by walking each parent alongside, in git's order.
     private func diff(
-        _ tree: GitTree, against parents: [GitTree], prefix: String, commit: Int32, repository: GitRepository,
+        _ tree: GitRawTree, against parents: [GitRawTree], prefix: String, commit: Int32, trees: GitTreeReader,
         into set: inout GitChangeSet
     ) {
-        for index in 0..<tree.count {
-            let entry = tree.entry(at: index)
-            let name = entry.cName
-            let parentEntries = parents.map { $0.entry(named: name) }
-            if parentEntries.contains(where: { $0.map { entry.sameObject(as: $0) } ?? false }) { continue }
+        var cursors = [Int](repeating: 0, count: parents.count)
+        var matches: [GitRawTree.Entry?] = Array(repeating: nil, count: parents.count)
+        for entry in tree.entries {
+            var unchanged = false
+            for (number, parent) in parents.enumerated() {
+                var cursor = cursors[number]
+                while cursor < parent.entries.count, parent.compare(parent.entries[cursor], with: entry, in: tree) < 0 {
+                    cursor += 1
+                }
+                cursors[number] = cursor
+                if cursor < parent.entries.count, parent.compare(parent.entries[cursor], with: entry, in: tree) == 0 {
+                    matches[number] = parent.entries[cursor]
+                    if parent.sameObject(parent.entries[cursor], as: entry, in: tree) { unchanged = true }
+                } else {
+                    matches[number] = nil
+                }
+            }
+            if unchanged { continue }
             switch entry.kind {
             case .tree:
-                guard let subtree = repository.tree(entry.id) else {
-                    set.missingTrees.append(entry.id)
+                let id = tree.id(of: entry)
+                guard let subtree = trees.tree(id) else {
+                    set.missingTrees.append(id)
                     continue
                 }
-                let parentSubtrees = parentEntries.compactMap { parentEntry -> GitTree? in
-                    guard let parentEntry, parentEntry.kind == .tree else { return nil }
-                    return repository.tree(parentEntry.id)
+                var parentSubtrees: [GitRawTree] = []
+                for (number, parent) in parents.enumerated() {
+                    if let match = matches[number], match.isTree, let subtree = trees.tree(parent.id(of: match)) {
+                        parentSubtrees.append(subtree)
+                    }
                 }
                 diff(
-                    subtree, against: parentSubtrees, prefix: prefix + entry.name + "/", commit: commit,
-                    repository: repository, into: &set)
+                    subtree, against: parentSubtrees, prefix: prefix + tree.name(of: entry) + "/", commit: commit,
+                    trees: trees, into: &set)
             case .blob, .executable:
-                let previous = parentEntries.compactMap { parentEntry -> GitObjectID? in
-                    guard let parentEntry, parentEntry.kind.isFile else { return nil }
-                    return parentEntry.id
+                var previous: [GitObjectID] = []
+                for (number, parent) in parents.enumerated() {
+                    if let match = matches[number], match.kind.isFile { previous.append(parent.id(of: match)) }
                 }
-                set.record(blob: entry.id, path: prefix + entry.name, commit: commit, previous: previous)
+                set.record(
+                    blob: tree.id(of: entry), path: prefix + tree.name(of: entry), commit: commit, previous: previous)
             case .submodule:
-                set.submodulePaths.insert(prefix + entry.name)
+                set.submodulePaths.insert(prefix + tree.name(of: entry))
             case .symlink, .other:
                 continue
             }

@@ -67,6 +67,28 @@ public final class GitPackReader {
         }
     }
 
+    /// Reads the tree at `offset` (kept for trees read later as deltas of
+    /// it); nil when it is no tree or cannot be resolved here.
+    public func readTree(at offset: UInt64) -> [UInt8]? {
+        if let cached = cache[offset] { return cached }
+        guard let entry = pack.entry(at: offset) else { return nil }
+        let bytes: [UInt8]
+        switch entry.kind {
+        case .tree:
+            guard let inflated = pack.inflate(entry, with: inflater) else { return nil }
+            bytes = inflated
+        case .offsetDelta, .referenceDelta:
+            guard let baseOffset = baseOffset(of: entry), let instructions = pack.inflate(entry, with: inflater),
+                let base = resolve(baseOffset, kind: .tree), let result = GitDelta.apply(instructions, to: base)
+            else { return nil }
+            bytes = result
+        default:
+            return nil
+        }
+        remember(bytes, at: offset)
+        return bytes
+    }
+
     /// The offset of a delta's base in this pack.
     private func baseOffset(of entry: GitPack.Entry) -> UInt64? {
         switch entry.kind {
@@ -76,9 +98,10 @@ public final class GitPackReader {
         }
     }
 
-    /// The resolved bytes of the blob at `offset` (a base of something asked
-    /// for), from the cache when possible. Chains are walked iteratively.
-    private func resolve(_ offset: UInt64) -> [UInt8]? {
+    /// The resolved bytes of the object at `offset` (a base of something
+    /// asked for; its chain must end in an object of `kind`), from the
+    /// cache when possible. Chains are walked iteratively.
+    private func resolve(_ offset: UInt64, kind: GitPack.Kind = .blob) -> [UInt8]? {
         if let cached = cache[offset] { return cached }
         var chain: [(offset: UInt64, entry: GitPack.Entry)] = []
         var current = offset
@@ -86,8 +109,9 @@ public final class GitPackReader {
         while base == nil {
             guard chain.count < 10_000, let entry = pack.entry(at: current) else { return nil }
             switch entry.kind {
-            case .blob:
-                guard entry.size <= Self.baseLimit, let bytes = pack.inflate(entry, with: inflater) else { return nil }
+            case .blob, .tree:
+                guard entry.kind == kind, entry.size <= Self.baseLimit, let bytes = pack.inflate(entry, with: inflater)
+                else { return nil }
                 remember(bytes, at: current)
                 base = bytes
             case .offsetDelta, .referenceDelta:

@@ -285,3 +285,73 @@ final class PackReaderTests: XCTestCase {
         XCTAssertTrue(partial.findings.contains { $0.secret.contains(Tokens.four) || $0.encoding != nil })
     }
 }
+
+/// The history walk reads trees out of packs itself; it must see exactly
+/// the changes libgit2's trees give.
+final class TreeReaderTests: XCTestCase {
+    func testTreesReadFromPacksGiveTheSameChangesAsLibgit2() throws {
+        let repo = try TestRepository()
+        var stream = ""
+        var mark = 0
+        func commit(_ version: Int, merging: Int? = nil, _ commands: [String]) {
+            mark += 1
+            stream += "commit refs/heads/\(merging == nil ? "main" : "main")\nmark :\(mark)\n"
+            stream += "committer Dev <dev@example.com> \(1_700_000_000 + version * 60) +0000\ndata 2\nc\n"
+            if let merging { stream += "merge :\(merging)\n" }
+            for command in commands { stream += command + "\n" }
+            stream += "\n"
+        }
+        func file(_ path: String, _ text: String, mode: String = "100644") -> String {
+            "M \(mode) inline \(path)\ndata \(text.utf8.count)\n\(text)"
+        }
+        for version in 0..<90 {
+            var commands = [
+                file("src/module_\(version % 7)/file_\(version % 5).txt", "value = \(version)\n"),
+                file("config/app.ini", "revision = \(version)\n"),
+            ]
+            switch version {
+            // Names whose order differs between a folder and a file (git sorts `lib` as `lib/`).
+            case 5: commands += [file("lib-extra", "1\n"), file("lib.txt", "1\n"), file("lib/x", "1\n")]
+            case 80: commands.append(file("lib/x", "2\n"))
+            case 10: commands.append(file("tools/run.sh", "echo run\n", mode: "100755"))
+            case 20: commands.append(file("tools/run.sh", "echo run\n"))  // mode change only
+            case 30: commands.append(file("link", "config/app.ini", mode: "120000"))
+            case 40: commands.append("M 160000 \(String(repeating: "ab", count: 20)) vendor/lib")
+            case 50: commands += ["D config/app.ini", file("config/app.ini/nested.ini", "now a folder\n")]
+            case 60: commands += ["D config/app.ini", file("config/app.ini", "a file again\n")]
+            case 70: commands.append("D src/module_3")
+            default: break
+            }
+            commit(version, commands)
+        }
+        // A side branch merged back, touching the same file.
+        stream += "reset refs/heads/side\nfrom :60\n"
+        mark += 1
+        let side = mark
+        stream += "commit refs/heads/side\nmark :\(side)\ncommitter Dev <dev@example.com> 1700009000 +0000\ndata 2\ns\n"
+        stream += file("config/side.ini", "side = 1\n") + "\n" + file("src/module_1/file_1.txt", "from side\n") + "\n\n"
+        commit(95, merging: side, [file("src/module_1/file_1.txt", "merged\n")])
+        try repo.git(["fast-import", "--quiet"], input: stream)
+        try repo.git(["repack", "-adfq", "--window=20", "--depth=30"])
+
+        func changes(readsPacks: Bool) throws -> [String] {
+            var walker = GitHistoryWalker(repository: try GitRepository(path: repo.path))
+            walker.readsPacks = readsPacks
+            walker.threads = 2
+            let set = walker.changes(selection: .all(unreachable: false))
+            let rows = set.changes.map { change in
+                let previous = set.previousBlobs(of: change).map { set.blobs[Int($0)].description }
+                return "\(set.commits[Int(change.commit)].id) \(set.paths[Int(change.path)]) "
+                    + "\(set.blobs[Int(change.blob)]) <- \(previous.joined(separator: ","))"
+            }
+            return rows.sorted() + set.submodulePaths.sorted() + set.missingTrees.map(\.description)
+        }
+        let fromPacks = try changes(readsPacks: true)
+        XCTAssertGreaterThan(fromPacks.count, 150)
+        XCTAssertTrue(fromPacks.contains("vendor/lib"), "the submodule is seen")
+        XCTAssertTrue(fromPacks.contains { $0.contains(" config/app.ini/nested.ini ") })
+        XCTAssertEqual(fromPacks.filter { $0.contains(" lib/x ") }.count, 2, "added, then changed once")
+        XCTAssertEqual(fromPacks.filter { $0.contains(" lib.txt ") }.count, 1)
+        XCTAssertEqual(fromPacks, try changes(readsPacks: false))
+    }
+}
