@@ -97,7 +97,8 @@ public final class Matcher: @unchecked Sendable {
         ) {
             var position = start
             while position <= end,
-                let match = regex.firstMatch(in: base, end: end, from: position, scratch: scratch.pcre),
+                let match = regex.firstMatch(
+                    in: base, end: end, from: position, startingBy: anchoredAt, scratch: scratch.pcre),
                 anchoredAt.map { match.whole.lowerBound <= $0 } ?? true
             {
                 // After a rejected match, look again from its secret: the

@@ -18,7 +18,8 @@ public final class PCRE2Regex: @unchecked Sendable {
     public init(_ pattern: String, caseless: Bool = false) throws {
         var errorCode: Int32 = 0
         var errorOffset = 0
-        var options: UInt32 = 0
+        // Lets a search stop at a last start position (`firstMatch(startingBy:)`).
+        var options = UInt32(PCRE2_USE_OFFSET_LIMIT)
         if caseless { options |= UInt32(PCRE2_CASELESS) }
         let compiled = pattern.withCString { pointer in
             pointer.withMemoryRebound(to: UInt8.self, capacity: pattern.utf8.count) {
@@ -80,12 +81,17 @@ public final class PCRE2Regex: @unchecked Sendable {
         public var key: Range<Int>? = nil
     }
 
-    /// Finds the first match in `base[0..<end]` that starts at or after `start`.
+    /// Finds the first match in `base[0..<end]` that starts at or after
+    /// `start` (and, with `limit`, at or before `limit`: the search gives up
+    /// there instead of trying every later start).
     ///
     /// Text before `start` stays visible to look-behind assertions.
     public func firstMatch(
-        in base: UnsafePointer<UInt8>, end: Int, from start: Int, scratch: Scratch
+        in base: UnsafePointer<UInt8>, end: Int, from start: Int, startingBy limit: Int? = nil, scratch: Scratch
     ) -> Match? {
+        if let context = scratch.context {
+            pcre2_set_offset_limit_8(context, limit.map { max($0, start) } ?? PCRE2Regex.unset)
+        }
         let rc = pcre2_match_8(code, base, end, start, 0, scratch.matchData, scratch.context)
         guard rc > 0 else { return nil }
         let ovector = pcre2_get_ovector_pointer_8(scratch.matchData)!
