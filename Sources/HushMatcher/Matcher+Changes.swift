@@ -55,17 +55,34 @@ extension Matcher {
         if scratch.farKeywords == nil { scratch.farKeywords = farKeywords.makeScratch() }
         guard let farScratch = scratch.farKeywords else { return true }
         var near = false
-        farKeywords.scan(UnsafeRawBufferPointer(bytes), scratch: farScratch) { id, end in
-            let reach = self.reach[Int(id)] + 64  // and the word itself
-            // The first change that ends after end - reach.
-            var low = 0
-            var high = changes.count
-            while low < high {
-                let middle = (low + high) / 2
-                if changes[middle].upperBound < end - reach { low = middle + 1 } else { high = middle }
+        // Only words that end within reach of a change matter: look around
+        // the changes (and a word's length before that), not through a whole
+        // large file.
+        let radius = farReach + 64 + 256
+        var ranges: [Range<Int>] = []
+        for change in changes {
+            let range = max(0, change.lowerBound - radius)..<min(bytes.count, change.upperBound + radius)
+            if let last = ranges.last, range.lowerBound <= last.upperBound {
+                ranges[ranges.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                ranges.append(range)
             }
-            near = low < changes.count && changes[low].lowerBound <= end + reach
-            return !near
+        }
+        let raw = UnsafeRawBufferPointer(bytes)
+        for range in ranges where !near {
+            farKeywords.scan(UnsafeRawBufferPointer(rebasing: raw[range]), scratch: farScratch) { id, found in
+                let end = range.lowerBound + found
+                let reach = self.reach[Int(id)] + 64  // and the word itself
+                // The first change that ends after end - reach.
+                var low = 0
+                var high = changes.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if changes[middle].upperBound < end - reach { low = middle + 1 } else { high = middle }
+                }
+                near = low < changes.count && changes[low].lowerBound <= end + reach
+                return !near
+            }
         }
         return near
     }

@@ -16,6 +16,8 @@ public final class Matcher: @unchecked Sendable {
     let maxGroups: Int
     /// How far from its secret each rule looks (see `Matcher+Changes.swift`).
     let reach: [Int]
+    /// The longest reach of a rule that is not near (see `farRuleNear`).
+    let farReach: Int
     /// Whether every rule that reaches farther than `nearReach` has words
     /// to look for (then changed buffers can be scanned around their changes).
     public let scansChanges: Bool
@@ -30,6 +32,7 @@ public final class Matcher: @unchecked Sendable {
         maxGroups = 16
         let reach = rules.map(Self.reach(of:))
         self.reach = reach
+        farReach = reach.filter { $0 > Self.nearReach }.max() ?? 0
         scansChanges = zip(rules, reach).allSatisfy { rule, reach in
             reach <= Self.nearReach || !Self.farWords(of: rule).isEmpty
         }

@@ -38,4 +38,25 @@ enum ByteSearch {
         }
         return Array(text.utf8).withUnsafeBytes(body)
     }
+
+    /// `text` with every occurrence of `needle` (left to right, not
+    /// overlapping) replaced by `replacement`; nil when there is none.
+    static func replacing(_ needle: [UInt8], with replacement: [UInt8], in text: String) -> String? {
+        withBytes(of: text[...]) { haystack -> String? in
+            guard var at = firstOffset(of: needle, in: haystack) else { return nil }
+            var result: [UInt8] = []
+            result.reserveCapacity(haystack.count + replacement.count)
+            var copied = 0
+            while true {
+                result += haystack[copied..<at]
+                result += replacement
+                copied = at + needle.count
+                guard let next = firstOffset(of: needle, in: UnsafeRawBufferPointer(rebasing: haystack[copied...]))
+                else { break }
+                at = copied + next
+            }
+            result += haystack[copied...]
+            return String(decoding: result, as: UTF8.self)
+        }
+    }
 }

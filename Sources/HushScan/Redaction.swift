@@ -21,8 +21,10 @@ public enum Redaction {
     /// trimmed and cut to `limit` characters around the first occurrence.
     public static func maskedLine(_ line: String, secret: String, limit: Int = 160) -> String {
         var masked = line
-        if !secret.isEmpty, ByteSearch.contains(masked[...], Array(secret.utf8)) {
-            masked = masked.replacingOccurrences(of: secret, with: redact(secret))
+        if !secret.isEmpty,
+            let replaced = ByteSearch.replacing(Array(secret.utf8), with: Array(redact(secret).utf8), in: line)
+        {
+            masked = replaced
         }
         masked = masked.trimmingCharacters(in: .whitespaces)
         guard masked.count > limit else { return masked }
