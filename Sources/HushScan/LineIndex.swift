@@ -19,13 +19,19 @@ struct LineIndex {
             line = 1
             lineStart = 0
         }
-        while position < offset {
-            if bytes[position] == 10 {
+        // Line breaks found with memchr: a byte loop here was a pass over
+        // every scanned buffer with findings.
+        if let base = bytes.baseAddress {
+            while position < offset,
+                let hit = memchr(base + position, 10, min(offset, bytes.count) - position)
+            {
+                let at = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
                 line += 1
-                lineStart = position + 1
+                lineStart = at + 1
+                position = at + 1
             }
-            position += 1
         }
+        position = max(position, offset)
         return (line, lineStart)
     }
 
