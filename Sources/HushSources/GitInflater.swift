@@ -7,6 +7,8 @@ import CDeflate
 public final class GitInflater {
     private let decompressor: OpaquePointer
     private var input: UnsafeMutableBufferPointer<UInt8> = .allocate(capacity: 1 << 16)
+    /// The pack bytes the input buffer holds (see `GitPack.loadEntry`).
+    var loaded: (pack: ObjectIdentifier, offset: Int, count: Int)?
 
     public init() {
         decompressor = libdeflate_alloc_decompressor()
@@ -19,12 +21,16 @@ public final class GitInflater {
 
     /// Lends a buffer of at least `count` bytes for compressed input.
     func withInput<T>(_ count: Int, _ body: (UnsafeMutableBufferPointer<UInt8>) -> T) -> T {
+        loaded = nil
         if input.count < count {
             input.deallocate()
             input = .allocate(capacity: max(count, input.count * 2))
         }
         return body(input)
     }
+
+    /// The input buffer as it is (holding what `loaded` says).
+    func withLoadedInput<T>(_ body: (UnsafeMutableBufferPointer<UInt8>) -> T) -> T { body(input) }
 
     /// Inflates the zlib stream at `input` (at most `count` bytes, the stream
     /// may end before) into exactly `size` bytes; nil when it is corrupt or of

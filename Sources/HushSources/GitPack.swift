@@ -139,21 +139,60 @@ public final class GitPack: @unchecked Sendable {
         return Entry(kind: kind, size: size, dataOffset: Int(offset) + position)
     }
 
-    /// Inflates an entry's data (exactly `entry.size` bytes); nil when the
-    /// stream is corrupt, of another size, or cannot be read.
-    public func inflate(_ entry: Entry, with inflater: GitInflater) -> [UInt8]? {
-        // The entry's data ends where the next entry starts.
+    /// Where the entry whose header or data includes `offset` ends (the next
+    /// entry's start, or the pack's checksum).
+    private func end(after offset: Int) -> Int? {
         var low = 0
         var high = boundaries.count
         while low < high {
             let middle = (low + high) / 2
-            if boundaries[middle] < UInt64(entry.dataOffset) { low = middle + 1 } else { high = middle }
+            if boundaries[middle] <= UInt64(offset) { low = middle + 1 } else { high = middle }
         }
-        guard low < boundaries.count else { return nil }
-        let count = Int(boundaries[low]) - entry.dataOffset
+        return low < boundaries.count ? Int(boundaries[low]) : nil
+    }
+
+    /// Reads the whole entry at `offset` (header and data, one `pread`)
+    /// into `inflater`'s buffer and returns its header: `inflate` then reads
+    /// nothing more. Falls back to `entry(at:)` for entries over 64 MB.
+    public func loadEntry(at offset: UInt64, into inflater: GitInflater) -> Entry? {
+        guard offset >= 12, offset < UInt64(size - 20), let end = end(after: Int(offset)) else { return nil }
+        let count = end - Int(offset)
+        guard count > 0, count <= 64 << 20 else { return entry(at: offset) }
+        let read = inflater.withInput(count) { buffer -> Bool in
+            var done = 0
+            while done < count {
+                let got = pread(descriptor, buffer.baseAddress! + done, count - done, off_t(Int(offset) + done))
+                guard got > 0 else { return false }
+                done += got
+            }
+            return true
+        }
+        guard read else { return nil }
+        inflater.loaded = (ObjectIdentifier(self), Int(offset), count)
+        return inflater.withLoadedInput { buffer in
+            Self.parseHeader(
+                UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[0..<min(32, count)])), at: offset)
+        }
+    }
+
+    /// Inflates an entry's data (exactly `entry.size` bytes); nil when the
+    /// stream is corrupt, of another size, or cannot be read.
+    public func inflate(_ entry: Entry, with inflater: GitInflater) -> [UInt8]? {
+        // The entry's data ends where the next entry starts.
+        guard let end = end(after: entry.dataOffset) else { return nil }
+        let count = end - entry.dataOffset
         // Deflate expands at most about 1,032 times: a larger size is a damaged
         // (or hostile) header, refused before it is allocated.
         guard count > 0, entry.size <= count * 1032 + 64 else { return nil }
+        if let loaded = inflater.loaded, loaded.pack == ObjectIdentifier(self), loaded.offset <= entry.dataOffset,
+            entry.dataOffset + count <= loaded.offset + loaded.count
+        {
+            return inflater.withLoadedInput { buffer in
+                inflater.inflate(
+                    UnsafeRawPointer(buffer.baseAddress! + (entry.dataOffset - loaded.offset)), count: count,
+                    size: entry.size)
+            }
+        }
         return inflater.withInput(count) { buffer in
             var done = 0
             while done < count {

@@ -43,7 +43,7 @@ public final class GitPackReader {
 
     /// Reads the blob at `offset`, refusing results larger than `limit`.
     public func readBlob(at offset: UInt64, limit: Int) -> Read {
-        guard let entry = pack.entry(at: offset) else { return .unreadable }
+        guard let entry = pack.loadEntry(at: offset, into: inflater) else { return .unreadable }
         switch entry.kind {
         case .blob:
             if entry.size > limit { return .tooLarge(size: entry.size) }
@@ -71,7 +71,7 @@ public final class GitPackReader {
     /// it); nil when it is no tree or cannot be resolved here.
     public func readTree(at offset: UInt64) -> [UInt8]? {
         if let cached = cache[offset] { return cached }
-        guard let entry = pack.entry(at: offset) else { return nil }
+        guard let entry = pack.loadEntry(at: offset, into: inflater) else { return nil }
         let bytes: [UInt8]
         switch entry.kind {
         case .tree:
