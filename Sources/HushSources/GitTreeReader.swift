@@ -119,7 +119,7 @@ final class GitTreeReader {
     /// The tree `id`, or nil when it is missing or damaged.
     func tree(_ id: GitObjectID) -> GitRawTree? {
         if let known = recent[id] { return known }
-        if recent.count >= 4096 { recent.removeAll(keepingCapacity: true) }
+        if recent.count >= 512 { recent.removeAll(keepingCapacity: true) }
         let tree = read(id)
         recent[id] = tree
         return tree
