@@ -52,7 +52,9 @@ struct GitRawTree {
             let entry = tree.entry(at: index)
             let mode = git_tree_entry_filemode(entry.handle).rawValue
             bytes += Array(String(mode, radix: 8).utf8) + [32]
-            bytes += Array(entry.name.utf8) + [0]
+            let name = entry.cName
+            bytes += UnsafeRawBufferPointer(start: name, count: strlen(name))
+            bytes.append(0)
             withUnsafeBytes(of: git_tree_entry_id(entry.handle).pointee.id) { bytes += $0 }
         }
         self.init(bytes: bytes)
