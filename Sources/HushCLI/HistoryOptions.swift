@@ -20,7 +20,8 @@ struct HistoryOptions: ParsableArguments {
 
     @Flag(
         help: ArgumentHelp(
-            "Scan every blob of history whole, not only around what its delta changed (slower; same findings)."))
+            "Scan every blob of history whole, not only around what changed since the version before (slower; same findings)."
+        ))
     var wholeBlobs = false
 
     /// Whether any history option was given.

@@ -29,8 +29,10 @@ public struct HistoryScanOptions: Sendable {
     /// Open the repository that git's environment names (`GIT_DIR`, quarantine
     /// object directories), as server-side hooks must.
     public var fromEnvironment = false
-    /// Scan a blob stored as a delta only around what the delta changed,
-    /// and move its base's other findings (same findings, less work).
+    /// Scan a blob stored as a delta only around what the delta changed, and
+    /// a blob stored whole only around what differs from the version of its
+    /// path before it; move the other findings of that base (same findings,
+    /// less work).
     public var scanChangesOnly = true
     /// Per-blob results remembered between scans: blobs it knows are not read again.
     public var blobCache: (any HistoryBlobCache)?
@@ -70,7 +72,7 @@ public struct HistoryStats: Sendable, Equatable {
     public var blobs = 0
     /// Blobs read and scanned (each at most once).
     public var blobsScanned = 0
-    /// Blobs scanned only around what their delta changed (see
+    /// Blobs scanned only around what changed from their base (see
     /// `HistoryScanOptions.scanChangesOnly`).
     public var blobsScannedAroundChanges = 0
     /// Blobs not read because `HistoryScanOptions.blobCache` knew them.
