@@ -358,6 +358,11 @@ public final class HistoryScanner: @unchecked Sendable {
                     return
                 }
                 var packReaders: [Int: GitPackReader] = [:]
+                func packReader(_ pack: Int) -> GitPackReader {
+                    let reader = packReaders[pack] ?? GitPackReader(pack: packs[pack], bases: plan.bases[pack])
+                    packReaders[pack] = reader
+                    return reader
+                }
                 while true {
                     let next = cursor.withLock { value -> Int in
                         defer { value += 1 }
@@ -374,10 +379,7 @@ public final class HistoryScanner: @unchecked Sendable {
                         }
                         count = slice.count
                     case .family(let family):
-                        let packReader =
-                            packReaders[family.pack]
-                            ?? GitPackReader(pack: packs[family.pack], bases: plan.bases[family.pack])
-                        packReaders[family.pack] = packReader
+                        let packReader = packReader(family.pack)
                         let memory = FamilyMemory()
                         for member in family.members {
                             bytes += self.scanBlob(
@@ -390,10 +392,7 @@ public final class HistoryScanner: @unchecked Sendable {
                         totals.partial += memory.partial
                         count = family.members.count
                     case .lineage(let lineage):
-                        let packReader =
-                            packReaders[lineage.pack]
-                            ?? GitPackReader(pack: packs[lineage.pack], bases: plan.bases[lineage.pack])
-                        packReaders[lineage.pack] = packReader
+                        let packReader = packReader(lineage.pack)
                         let memory = FamilyMemory()
                         var remaining = lineage.children
                         for (position, member) in lineage.members.enumerated() {
