@@ -34,8 +34,8 @@ let package = Package(
             name: "CPCRE2", pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]),
         .systemLibrary(
-            name: "CDeflate", pkgConfig: "libdeflate",
-            providers: [.apt(["libdeflate-dev"]), .brew(["libdeflate"])]),
+            name: "CIsal", pkgConfig: "libisal",
+            providers: [.apt(["libisal-dev"]), .brew(["isa-l"])]),
         .systemLibrary(
             name: "COpenSSL", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
@@ -53,7 +53,7 @@ let package = Package(
         // MARK: Engine
         .target(name: "HushCrypto", dependencies: ["COpenSSL"]),
         .target(name: "HushMatcher", dependencies: ["HushRules", "HushCrypto", "CVectorscan", "CPCRE2"]),
-        .target(name: "HushSources", dependencies: ["CGit2", "CDeflate"]),
+        .target(name: "HushSources", dependencies: ["CGit2", "CIsal"]),
         .target(name: "HushScan", dependencies: ["HushRules", "HushMatcher", "HushSources", "HushCrypto"]),
         .target(name: "HushReport", dependencies: ["HushScan", "HushRules"]),
         .target(name: "HushVault", dependencies: ["HushCrypto", "COpenSSL"]),

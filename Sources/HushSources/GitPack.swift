@@ -1,7 +1,7 @@
 import Foundation
 
 /// One pack file (`objects/pack/pack-*.pack`) and its index, read without
-/// libgit2, so that history scans can inflate objects with libdeflate,
+/// libgit2, so that history scans can inflate objects with ISA-L's igzip,
 /// resolve deltas themselves and see what each delta changed.
 ///
 /// Entries are read with `pread` (the index is mapped): a mapped pack would

@@ -96,7 +96,7 @@ struct GitRawTree {
 }
 
 /// Reads trees for the history walk out of the repository's packs, with
-/// libdeflate and a cache of delta bases, and through libgit2 when a tree
+/// igzip and a cache of delta bases, and through libgit2 when a tree
 /// is not in a pack or cannot be read there. One per thread.
 final class GitTreeReader {
     private let packs: [GitPack]

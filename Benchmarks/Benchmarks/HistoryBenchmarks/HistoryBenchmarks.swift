@@ -92,7 +92,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    // The same blobs read by Hush's own pack reader (libdeflate, delta families in pack order), as history
+    // The same blobs read by Hush's own pack reader (ISA-L igzip, delta families in pack order), as history
     // scans read them; compare with the libgit2 benchmark above, measured in the same run.
     Benchmark(
         "Blob inflation with the pack reader (2,000 blobs, 1 thread)",
