@@ -7,11 +7,15 @@ import HushScan
 /// `.hush.yaml` and the user's options.
 enum EngineLoader {
     /// The engine for scans rooted at `root`; `configPath` overrides the
-    /// `.hush.yaml` lookup.
-    static func engine(root: String, configPath: String? = nil, useCache: Bool = true) throws -> ScanEngine {
+    /// `.hush.yaml` lookup. The built-in rules keep their examples only with
+    /// `withExamples` (`hush rules test`).
+    static func engine(
+        root: String, configPath: String? = nil, useCache: Bool = true, withExamples: Bool = false
+    ) throws -> ScanEngine {
         let config = try loadConfig(root: root, explicit: configPath)
         let cache = useCache ? DatabaseCache.standard : nil
-        let rules = try config.apply(to: RuleSet.builtIn(cacheDirectory: cache?.directory))
+        let rules = try config.apply(
+            to: RuleSet.builtIn(cacheDirectory: cache?.directory, examples: withExamples))
         let matcher = try Matcher(rules: rules, cache: cache)
         let key = FingerprintKey.resolve(root: root)
         return ScanEngine(matcher: matcher, fingerprinter: Fingerprinter(key: key), allowlist: try allowlist(config))

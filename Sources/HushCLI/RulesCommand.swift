@@ -34,7 +34,7 @@ struct RulesCommand: ParsableCommand {
         var ids: [String] = []
 
         func run() throws {
-            let engine = try EngineLoader.engine(root: ".")
+            let engine = try EngineLoader.engine(root: ".", withExamples: true)
             let tester = RuleTester(engine: engine)
             let rules = try selected(engine.matcher.rules)
             var failures = 0

@@ -21,15 +21,30 @@ public struct RuleSet: Sendable {
     /// Parsing YAML is the slowest part of start-up, so the parsed rules are
     /// kept as JSON in `cacheDirectory` (when given), keyed by a hash of the
     /// embedded text; an unreadable or stale cache is ignored and rewritten.
-    public static func builtIn(cacheDirectory: URL? = nil) throws -> RuleSet {
-        guard let cacheDirectory else { return try RuleSet(parseBuiltInFiles()) }
-        let file = cacheDirectory.appendingPathComponent("rules-\(builtInSourceHash).json")
+    ///
+    /// Without `examples`, the rules come without their examples and
+    /// negative examples (kept in a cache file of their own): a scan does not
+    /// read them, and decoding them was a tenth of a CI range scan.
+    public static func builtIn(cacheDirectory: URL? = nil, examples: Bool = true) throws -> RuleSet {
+        func withoutExamples(_ rules: [Rule]) -> [Rule] {
+            examples
+                ? rules
+                : rules.map { rule in
+                    var lean = rule
+                    lean.examples = []
+                    lean.negativeExamples = []
+                    return lean
+                }
+        }
+        guard let cacheDirectory else { return try RuleSet(withoutExamples(parseBuiltInFiles())) }
+        let name = "rules-\(builtInSourceHash)\(examples ? "" : "-lean").json"
+        let file = cacheDirectory.appendingPathComponent(name)
         if let data = FileManager.default.contents(atPath: file.path),
             let rules = try? JSONDecoder().decode([Rule].self, from: data)
         {
             return try RuleSet(rules)
         }
-        let rules = try parseBuiltInFiles()
+        let rules = try withoutExamples(parseBuiltInFiles())
         if let data = try? JSONEncoder().encode(rules) {
             try? FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
             try? data.write(to: file, options: .atomic)
