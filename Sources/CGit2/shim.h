@@ -1,14 +1,6 @@
 #include <git2.h>
 
 /* git_libgit2_opts is variadic and cannot be called from Swift. */
-static inline int hush_git_set_cache_object_limit(git_object_t type, size_t size) {
-    return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, size);
-}
-
-static inline int hush_git_set_cache_max_size(ssize_t size) {
-    return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, size);
-}
-
 static inline int hush_git_set_strict_hash_verification(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
 }

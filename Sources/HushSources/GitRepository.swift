@@ -83,11 +83,6 @@ public final class GitTree {
     /// The entry at `index` (valid while the tree lives).
     public func entry(at index: Int) -> GitTreeEntry { GitTreeEntry(handle: git_tree_entry_byindex(handle, index)) }
 
-    /// The entry named `name` (a C string), if any.
-    public func entry(named name: UnsafePointer<CChar>) -> GitTreeEntry? {
-        git_tree_entry_byname(handle, name).map(GitTreeEntry.init(handle:))
-    }
-
     /// The id of the file at `path` (slash-separated) under this tree, or nil
     /// when there is none (or it is a tree, submodule or symlink).
     public func fileID(atPath path: String) -> GitObjectID? {
@@ -110,12 +105,9 @@ public struct GitTreeEntry {
     public var cName: UnsafePointer<CChar> { git_tree_entry_name(handle) }
     public var name: String { String(cString: cName) }
     public var id: GitObjectID { GitObjectID(git_tree_entry_id(handle).pointee) }
-    public var kind: GitEntryKind { GitEntryKind(mode: git_tree_entry_filemode(handle).rawValue) }
-
-    /// Whether this entry has the same id as `other` (no Swift conversion).
-    public func sameObject(as other: GitTreeEntry) -> Bool {
-        git_oid_equal(git_tree_entry_id(handle), git_tree_entry_id(other.handle)) != 0
-    }
+    /// The file mode git records (`0o100644`, `0o040000`, ...).
+    public var mode: UInt32 { git_tree_entry_filemode(handle).rawValue }
+    public var kind: GitEntryKind { GitEntryKind(mode: mode) }
 }
 
 /// The result of reading a blob.

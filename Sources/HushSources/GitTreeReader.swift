@@ -50,8 +50,7 @@ struct GitRawTree {
         var bytes: [UInt8] = []
         for index in 0..<tree.count {
             let entry = tree.entry(at: index)
-            let mode = git_tree_entry_filemode(entry.handle).rawValue
-            bytes += Array(String(mode, radix: 8).utf8) + [32]
+            bytes += Array(String(entry.mode, radix: 8).utf8) + [32]
             let name = entry.cName
             bytes += UnsafeRawBufferPointer(start: name, count: strlen(name))
             bytes.append(0)
