@@ -40,9 +40,10 @@ extension HistoryScanner {
         var contents: [UInt64: [UInt8]] = [:]
 
         /// Remembers a scanned blob's findings (and bytes, with `keepBytes`).
-        func remember(_ bytes: [UInt8], at offset: UInt64, findings: [LocatedFinding], keepBytes: Bool) {
-            let marks = bytes.withUnsafeBufferPointer { HistoryScanner.marksNextLines($0) }
-            blobs[offset] = Blob(count: bytes.count, findings: findings, marksNextLines: marks)
+        func remember(
+            _ bytes: [UInt8], at offset: UInt64, findings: [LocatedFinding], marksNextLines: Bool, keepBytes: Bool
+        ) {
+            blobs[offset] = Blob(count: bytes.count, findings: findings, marksNextLines: marksNextLines)
             if keepBytes { contents[offset] = bytes }
         }
 
@@ -173,10 +174,13 @@ extension HistoryScanner {
 
     /// Findings of a blob read as a delta of a blob this thread scanned, or
     /// compared with the version of its path it replaced; nil when it must
-    /// be scanned whole.
+    /// be scanned whole. `marksNextLines`: the blob holds
+    /// `hush:ignore-next-line`.
     func changedFindings(
-        _ buffer: UnsafeBufferPointer<UInt8>, packed: Packed, delta: GitPackReader.Delta?, scratch: Matcher.Scratch
+        _ buffer: UnsafeBufferPointer<UInt8>, packed: Packed, delta: GitPackReader.Delta?, marksNextLines: Bool,
+        scratch: Matcher.Scratch
     ) -> [LocatedFinding]? {
+        guard !marksNextLines else { return nil }
         if let delta, packed.memory.blobs[delta.baseOffset] != nil {
             return deltaFindings(
                 buffer, baseOffset: delta.baseOffset, copies: delta.copies, memory: packed.memory, scratch: scratch)
@@ -187,22 +191,20 @@ extension HistoryScanner {
     }
 
     /// Findings of a blob made of copies of a blob this thread scanned
-    /// (read as a delta of it, or compared with it): the base's, moved, and
-    /// those near the changes. Nil when it must be scanned whole.
+    /// (read as a delta of it, or compared with it), which holds no
+    /// `hush:ignore-next-line`: the base's, moved, and those near the
+    /// changes. Nil when it must be scanned whole.
     func deltaFindings(
         _ buffer: UnsafeBufferPointer<UInt8>, baseOffset: UInt64, copies: [GitDeltaCopy], memory: FamilyMemory,
         scratch: Matcher.Scratch
     ) -> [LocatedFinding]? {
-        guard let base = memory.blobs[baseOffset], !base.marksNextLines, !Self.marksNextLines(buffer) else {
-            return nil
-        }
+        guard let base = memory.blobs[baseOffset], !base.marksNextLines else { return nil }
         let changes = Self.changes(copies: copies, count: buffer.count, baseCount: base.count)
-        guard let near = engine.sourcedFindings(in: buffer, path: "", scratch: scratch, near: changes) else {
-            return nil
-        }
+        let lines = LineTable(buffer)
+        guard let near = engine.sourcedFindings(in: buffer, path: "", scratch: scratch, near: changes, lines: lines)
+        else { return nil }
         memory.partial += 1
         if near.isEmpty && base.findings.isEmpty { return [] }
-        let lines = LineTable(buffer)
         var result = locate(near, lines: lines)
         for finding in base.findings {
             guard let moved = move(finding, copies: copies, baseCount: base.count, lines: lines) else { continue }

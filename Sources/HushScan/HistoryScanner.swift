@@ -540,8 +540,10 @@ public final class HistoryScanner: @unchecked Sendable {
             packed.isBase || delta != nil || packed.previousVersion != nil
         {
             // Remember where the findings are, for the blobs read as changes of this one.
+            let marksNextLines = content.withUnsafeBufferPointer { Self.marksNextLines($0) }
             let located = content.withUnsafeBufferPointer { buffer in
-                changedFindings(buffer, packed: packed, delta: delta, scratch: scratch)
+                changedFindings(
+                    buffer, packed: packed, delta: delta, marksNextLines: marksNextLines, scratch: scratch)
                     ?? {
                         let all = engine.sourcedFindings(in: buffer, path: "", scratch: scratch, regions: nil)
                         return all.isEmpty ? [] : locate(all, lines: LineTable(buffer))
@@ -549,7 +551,8 @@ public final class HistoryScanner: @unchecked Sendable {
             }
             if packed.isBase {
                 packed.memory.remember(
-                    content, at: packed.offset, findings: located, keepBytes: packed.keepsBytes)
+                    content, at: packed.offset, findings: located, marksNextLines: marksNextLines,
+                    keepBytes: packed.keepsBytes)
             }
             found = located.map(\.finding)
         } else {

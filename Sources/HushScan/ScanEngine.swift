@@ -55,14 +55,17 @@ public final class ScanEngine: @unchecked Sendable {
     public func findings(
         in buffer: UnsafeBufferPointer<UInt8>, path: String, scratch: Matcher.Scratch, near changes: [Range<Int>]
     ) -> [Finding]? {
-        sourcedFindings(in: buffer, path: path, scratch: scratch, near: changes)?.map(\.finding)
+        sourcedFindings(in: buffer, path: path, scratch: scratch, near: changes, lines: LineTable(buffer))?
+            .map(\.finding)
     }
 
-    /// `findings(in:path:scratch:near:)`, with where each finding was read.
+    /// `findings(in:path:scratch:near:)`, with where each finding was read;
+    /// `lines` are the buffer's.
     func sourcedFindings(
-        in buffer: UnsafeBufferPointer<UInt8>, path: String, scratch: Matcher.Scratch, near changes: [Range<Int>]
+        in buffer: UnsafeBufferPointer<UInt8>, path: String, scratch: Matcher.Scratch, near changes: [Range<Int>],
+        lines: LineTable
     ) -> [SourcedFinding]? {
-        let regions = Self.regions(around: changes, in: buffer, lines: LineTable(buffer), by: Self.changeRadius)
+        let regions = Self.regions(around: changes, in: buffer, lines: lines, by: Self.changeRadius)
         let covered = regions.reduce(0) { $0 + $1.count }
         guard covered * 10 < buffer.count * 6, !matcher.farRuleNear(changes, in: buffer, scratch: scratch) else {
             return nil
