@@ -134,7 +134,10 @@ public final class HistoryScanner: @unchecked Sendable {
         var stats = HistoryStats()
         stats.shallow = repository.isShallow
 
+        // Opened once, if the walk or the blob plan needs them.
+        let packSet = GitPackSet(objectsDirectory: repository.commonDirectory + "objects")
         var walker = GitHistoryWalker(repository: repository)
+        walker.packSet = packSet
         walker.threads = threadCount
         walker.fromEnvironment = options.fromEnvironment
         walker.onProgress = { done, total in
@@ -157,7 +160,7 @@ public final class HistoryScanner: @unchecked Sendable {
         report(changeSet, repository: repository, stats: stats)
 
         var summary = ScanSummary()
-        let hits = scanBlobs(changeSet, repository: repository, summary: &summary, stats: &stats)
+        let hits = scanBlobs(changeSet, packSet: packSet, repository: repository, summary: &summary, stats: &stats)
         stats.blobSeconds = Date().timeIntervalSince(started) - stats.walkSeconds
         if !stats.submodules.isEmpty { summary.skipped["submodule", default: 0] += stats.submodules.count }
         if stats.lfsPointers > 0 {
@@ -305,7 +308,7 @@ public final class HistoryScanner: @unchecked Sendable {
     /// The work items for the change set's blobs: delta families and
     /// lineages (largest first) for whole histories, then everything else
     /// in object-id order.
-    private func plan(_ changes: GitChangeSet, repository: GitRepository) -> (items: [WorkItem], plan: GitPackPlan) {
+    private func plan(_ changes: GitChangeSet, packSet: GitPackSet) -> (items: [WorkItem], plan: GitPackPlan) {
         let blobs = changes.blobs
         // For a handful of blobs (a CI range, the index) reading every pack
         // index costs more than it saves.
@@ -317,8 +320,7 @@ public final class HistoryScanner: @unchecked Sendable {
             )
         }
         let maxFamily = max(256, blobs.count / (threadCount * 4))
-        var plan = GitPackPlan.make(
-            blobs, objectsDirectory: repository.commonDirectory + "objects", maxFamily: maxFamily)
+        var plan = GitPackPlan.make(blobs, packs: packSet.packs, maxFamily: maxFamily)
         let lineages =
             options.scanChangesOnly
             ? Self.lineages(taking: &plan.families, bases: plan.bases, changes: changes, maxMembers: maxFamily) : []
@@ -331,12 +333,13 @@ public final class HistoryScanner: @unchecked Sendable {
     }
 
     private func scanBlobs(
-        _ changes: GitChangeSet, repository: GitRepository, summary: inout ScanSummary, stats: inout HistoryStats
+        _ changes: GitChangeSet, packSet: GitPackSet, repository: GitRepository, summary: inout ScanSummary,
+        stats: inout HistoryStats
     ) -> BlobHits {
         let blobs = changes.blobs
         guard !blobs.isEmpty else { return [:] }
         let started = Date()  // rate and estimate cover the blob phase only
-        let (items, plan) = plan(changes, repository: repository)
+        let (items, plan) = plan(changes, packSet: packSet)
         let packs = plan.packs
         let cursor = Locked(0)
         let done = Locked((objects: 0, bytes: 0))

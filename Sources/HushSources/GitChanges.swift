@@ -121,6 +121,8 @@ public struct GitHistoryWalker {
     /// Read trees out of the packs with Hush's own reader (libgit2 reads
     /// anything else). False: every tree through libgit2.
     public var readsPacks = true
+    /// The repository's packs, when the caller shares them (opened here otherwise).
+    public var packSet: GitPackSet?
 
     /// The changes made by the selected commits.
     public func changes(selection: GitCommitSelection) -> GitChangeSet {
@@ -133,7 +135,7 @@ public struct GitHistoryWalker {
         // a handful of commits, where opening every pack index costs more.
         let packs =
             readsPacks && commits.count >= 64 && !fromEnvironment
-            ? GitTreeReader.packs(objectsDirectory: repository.commonDirectory + "objects") : []
+            ? (packSet ?? GitPackSet(objectsDirectory: repository.commonDirectory + "objects")).packs : []
         let workers = max(1, min(threads, commits.count / 512))
         if workers == 1 {
             let trees = GitTreeReader(packs: packs, repository: repository)

@@ -29,13 +29,17 @@ public struct GitPackPlan {
     /// pieces of that size, so that threads share a history dominated by
     /// one file.
     public static func make(_ ids: [GitObjectID], objectsDirectory: String, maxFamily: Int = .max) -> GitPackPlan {
+        make(ids, packs: GitPackSet(objectsDirectory: objectsDirectory).packs, maxFamily: maxFamily)
+    }
+
+    /// Plans reading `ids` from `packs` (see `make(_:objectsDirectory:maxFamily:)`).
+    public static func make(_ ids: [GitObjectID], packs: [GitPack], maxFamily: Int = .max) -> GitPackPlan {
         var plan = GitPackPlan()
         var position: [GitObjectID: Int32] = [:]
         position.reserveCapacity(ids.count)
         for (index, id) in ids.enumerated() where position[id] == nil { position[id] = Int32(index) }
         var placed = [Bool](repeating: false, count: ids.count)
-        for indexPath in GitPack.packIndexes(objectsDirectory: objectsDirectory) {
-            guard let pack = GitPack(indexPath: indexPath) else { continue }
+        for pack in packs {
             var members: [(index: Int32, offset: UInt64)] = []
             pack.forEachObject { id, offset in
                 if let index = position[id], !placed[Int(index)] {

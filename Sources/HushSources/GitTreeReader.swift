@@ -108,11 +108,6 @@ final class GitTreeReader {
         self.repository = repository
     }
 
-    /// The packs under `objectsDirectory` (and its alternates).
-    static func packs(objectsDirectory: String) -> [GitPack] {
-        GitPack.packIndexes(objectsDirectory: objectsDirectory).compactMap { GitPack(indexPath: $0) }
-    }
-
     /// Trees read lately: a commit's trees are read again as its child's
     /// parent trees.
     private var recent: [GitObjectID: GitRawTree] = [:]
