@@ -158,16 +158,7 @@ public final class GitPack: @unchecked Sendable {
         guard offset >= 12, offset < UInt64(size - 20), let end = end(after: Int(offset)) else { return nil }
         let count = end - Int(offset)
         guard count > 0, count <= 64 << 20 else { return entry(at: offset) }
-        let read = inflater.withInput(count) { buffer -> Bool in
-            var done = 0
-            while done < count {
-                let got = pread(descriptor, buffer.baseAddress! + done, count - done, off_t(Int(offset) + done))
-                guard got > 0 else { return false }
-                done += got
-            }
-            return true
-        }
-        guard read else { return nil }
+        guard inflater.withInput(count, { readFully(into: $0, count: count, at: Int(offset)) }) else { return nil }
         inflater.loaded = (ObjectIdentifier(self), Int(offset), count)
         return inflater.withLoadedInput { buffer in
             Self.parseHeader(
@@ -194,14 +185,21 @@ public final class GitPack: @unchecked Sendable {
             }
         }
         return inflater.withInput(count) { buffer in
-            var done = 0
-            while done < count {
-                let read = pread(descriptor, buffer.baseAddress! + done, count - done, off_t(entry.dataOffset + done))
-                guard read > 0 else { return nil }
-                done += read
-            }
+            guard readFully(into: buffer, count: count, at: entry.dataOffset) else { return nil }
             return inflater.inflate(UnsafeRawPointer(buffer.baseAddress!), count: count, size: entry.size)
         }
+    }
+
+    /// Reads `count` bytes of the pack at `offset` into `buffer`; false when
+    /// the file ends first or cannot be read.
+    private func readFully(into buffer: UnsafeMutableBufferPointer<UInt8>, count: Int, at offset: Int) -> Bool {
+        var done = 0
+        while done < count {
+            let read = pread(descriptor, buffer.baseAddress! + done, count - done, off_t(offset + done))
+            guard read > 0 else { return false }
+            done += read
+        }
+        return true
     }
 
     /// The offset of `id` in this pack, or nil when the pack does not hold it.
