@@ -73,17 +73,23 @@ extension Matcher {
             farKeywords.scan(UnsafeRawBufferPointer(rebasing: raw[range]), scratch: farScratch) { id, found in
                 let end = range.lowerBound + found
                 let reach = self.reach[Int(id)] + 64  // and the word itself
-                // The first change that ends after end - reach.
-                var low = 0
-                var high = changes.count
-                while low < high {
-                    let middle = (low + high) / 2
-                    if changes[middle].upperBound < end - reach { low = middle + 1 } else { high = middle }
-                }
-                near = low < changes.count && changes[low].lowerBound <= end + reach
+                let first = Self.firstChange(in: changes, endingAtOrAfter: end - reach)
+                near = first < changes.count && changes[first].lowerBound <= end + reach
                 return !near
             }
         }
         return near
+    }
+
+    /// The index of the first of `changes` (sorted) whose end is at or after
+    /// `offset`; `changes.count` when none is.
+    public static func firstChange(in changes: [Range<Int>], endingAtOrAfter offset: Int) -> Int {
+        var low = 0
+        var high = changes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if changes[middle].upperBound < offset { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }

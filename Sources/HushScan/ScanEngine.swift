@@ -156,13 +156,8 @@ public final class ScanEngine: @unchecked Sendable {
         // A change touches the line when it inserts bytes into it or into
         // the line break before it, or two copies meet inside it: the first
         // change that ends at or after the line's start must begin past it.
-        var low = 0
-        var high = changes.count
-        while low < high {
-            let middle = (low + high) / 2
-            if changes[middle].upperBound < line.lowerBound { low = middle + 1 } else { high = middle }
-        }
-        if low < changes.count, changes[low].lowerBound < line.upperBound { return false }
+        let first = Matcher.firstChange(in: changes, endingAtOrAfter: line.lowerBound)
+        if first < changes.count, changes[first].lowerBound < line.upperBound { return false }
         guard let base = buffer.baseAddress, !line.isEmpty else { return false }
         return memchr(base + line.lowerBound, 37, line.count) == nil
             && memchr(base + line.lowerBound, 92, line.count) == nil
