@@ -320,7 +320,7 @@ public final class HistoryScanner: @unchecked Sendable {
             )
         }
         let maxFamily = max(256, blobs.count / (threadCount * 4))
-        var plan = GitPackPlan.make(blobs, packs: packSet.packs, maxFamily: maxFamily)
+        var plan = GitPackPlan.make(blobs, packs: packSet.packs, maxFamily: maxFamily, workers: threadCount)
         let lineages =
             options.scanChangesOnly
             ? Self.lineages(taking: &plan.families, bases: plan.bases, changes: changes, maxMembers: maxFamily) : []

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How to read a set of blobs out of a repository's packs: grouped into
 /// delta families (blobs linked by delta chains), each read in pack order by
 /// one thread, so every base is resolved once and is still cached when its
@@ -33,7 +35,10 @@ public struct GitPackPlan {
     }
 
     /// Plans reading `ids` from `packs` (see `make(_:objectsDirectory:maxFamily:)`).
-    public static func make(_ ids: [GitObjectID], packs: [GitPack], maxFamily: Int = .max) -> GitPackPlan {
+    /// `workers` threads read the entries' headers.
+    public static func make(_ ids: [GitObjectID], packs: [GitPack], maxFamily: Int = .max, workers: Int = 1)
+        -> GitPackPlan
+    {
         var plan = GitPackPlan()
         var position: [GitObjectID: Int32] = [:]
         position.reserveCapacity(ids.count)
@@ -52,9 +57,16 @@ public struct GitPackPlan {
             plan.packs.append(pack)
             var roots: [UInt64: UInt64] = [:]
             var bases = Set<UInt64>()
+            // One header read per member, spread over the workers; each member's
+            // base is then known without reading again.
+            let memberBases = deltaBases(of: members.map(\.offset), in: pack, workers: workers)
+            var baseOf: [UInt64: UInt64] = [:]
+            baseOf.reserveCapacity(members.count)
+            for (member, base) in zip(members, memberBases) { baseOf[member.offset] = base }
             var groups: [UInt64: [(index: Int32, offset: UInt64)]] = [:]
             for member in members {
-                groups[root(of: member.offset, in: pack, memo: &roots, bases: &bases), default: []].append(member)
+                let root = root(of: member.offset, in: pack, knownBases: baseOf, memo: &roots, bases: &bases)
+                groups[root, default: []].append(member)
             }
             plan.bases.append(bases)
             for var group in groups.values {
@@ -74,12 +86,41 @@ public struct GitPackPlan {
         return plan
     }
 
+    /// Marks an entry that is no delta (or cannot be read) in `deltaBases`.
+    static let noBase = UInt64.max
+
+    /// The base offset of each entry at `offsets` (`noBase` for entries that
+    /// are no delta or cannot be read), read by `workers` threads.
+    static func deltaBases(of offsets: [UInt64], in pack: GitPack, workers: Int) -> [UInt64] {
+        func base(at offset: UInt64) -> UInt64 {
+            switch pack.entry(at: offset)?.kind {
+            case .offsetDelta(let base): return base
+            case .referenceDelta(let id): return pack.offset(of: id) ?? noBase
+            default: return noBase
+            }
+        }
+        let chunks = offsets.count >= 4096 ? max(1, workers) * 4 : 1
+        guard chunks > 1 else { return offsets.map(base(at:)) }
+        return [UInt64](unsafeUninitializedCapacity: offsets.count) { buffer, initialized in
+            let size = (offsets.count + chunks - 1) / chunks
+            let output = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                for index in (chunk * size)..<min(offsets.count, (chunk + 1) * size) {
+                    (output.baseAddress! + index).initialize(to: base(at: offsets[index]))
+                }
+            }
+            initialized = offsets.count
+        }
+    }
+
     /// The first entry of the delta chain through `offset` (the entry itself
-    /// when it is no delta or its chain cannot be followed).
+    /// when it is no delta or its chain cannot be followed); `knownBases`
+    /// gives entries' bases already read (`noBase`: none).
     /// Notes every base met on the way in `bases`.
-    static func root(of offset: UInt64, in pack: GitPack, memo: inout [UInt64: UInt64], bases: inout Set<UInt64>)
-        -> UInt64
-    {
+    static func root(
+        of offset: UInt64, in pack: GitPack, knownBases: [UInt64: UInt64] = [:], memo: inout [UInt64: UInt64],
+        bases: inout Set<UInt64>
+    ) -> UInt64 {
         var chain: [UInt64] = []
         var current = offset
         var root = offset
@@ -89,17 +130,12 @@ public struct GitPackPlan {
                 break
             }
             chain.append(current)
-            guard chain.count < 10_000, let entry = pack.entry(at: current) else {
+            guard chain.count < 10_000 else {
                 root = current
                 break
             }
-            let next: UInt64?
-            switch entry.kind {
-            case .offsetDelta(let base): next = base
-            case .referenceDelta(let id): next = pack.offset(of: id)
-            default: next = nil
-            }
-            guard let next, next != current else {
+            let next = knownBases[current] ?? deltaBases(of: [current], in: pack, workers: 1)[0]
+            guard next != noBase, next != current else {
                 root = current
                 break
             }
