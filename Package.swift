@@ -40,6 +40,9 @@ let package = Package(
             name: "COpenSSL", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
 
+        // Hot byte loops that want SIMD (base64 runs).
+        .target(name: "CTextScan"),
+
         // MARK: Rules, embedded at build time from patterns/
         .executableTarget(name: "PatternEmbedder"),
         .plugin(
@@ -54,7 +57,8 @@ let package = Package(
         .target(name: "HushCrypto", dependencies: ["COpenSSL"]),
         .target(name: "HushMatcher", dependencies: ["HushRules", "HushCrypto", "CVectorscan", "CPCRE2"]),
         .target(name: "HushSources", dependencies: ["CGit2", "CIsal"]),
-        .target(name: "HushScan", dependencies: ["HushRules", "HushMatcher", "HushSources", "HushCrypto"]),
+        .target(
+            name: "HushScan", dependencies: ["HushRules", "HushMatcher", "HushSources", "HushCrypto", "CTextScan"]),
         .target(name: "HushReport", dependencies: ["HushScan", "HushRules"]),
         .target(name: "HushVault", dependencies: ["HushCrypto", "COpenSSL"]),
         .target(

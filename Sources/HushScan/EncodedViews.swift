@@ -1,3 +1,4 @@
+import CTextScan
 import Foundation
 
 /// Decoded forms of encoded text inside a buffer: base64 runs, URL-encoded
@@ -51,48 +52,35 @@ enum EncodedViews {
     ) -> [EncodedView] {
         var views: [EncodedView] = []
         let count = buffer.count
-        // Runs of base64 characters are found by skipping: a run long enough
-        // (24 with up to two '=' of padding) must cover the byte `shortest - 1`
-        // past the current start, so one look there rules out (or locates)
-        // most short runs (identifiers, words) without reading every byte.
+        // A run long enough (24 with up to two '=' of padding) has at least
+        // `shortest` base64 characters. The characters are classified 16 at
+        // a time into a bitmap, where such runs are found a word at a time.
         let shortest = minimumBase64Run - 2
-        var start = 0  // the byte before `start` is not a base64 character
-        while start + shortest <= count {
-            let probe = start + shortest - 1
-            guard table[Int(buffer[probe])] < 64 else {
-                start = probe + 1
-                continue
+        guard let base = buffer.baseAddress, count >= shortest else { return views }
+        let words = hush_base64_words(count)
+        var nonHex = [UInt64](repeating: 0, count: words)
+        let bits = [UInt64](unsafeUninitializedCapacity: words) { bits, initialized in
+            nonHex.withUnsafeMutableBufferPointer { hex in
+                hush_classify_base64(base, count, bits.baseAddress, hex.baseAddress)
             }
-            // Hexadecimal runs (hashes, ids) are base64 characters too; they are
-            // never base64 of text, and are most of the long runs in real trees.
-            var onlyHex = isHexDigit(buffer[probe])
-            var back = probe - 1
-            while back >= start {
-                let byte = buffer[back]
-                guard table[Int(byte)] < 64 else { break }
-                if onlyHex, !isHexDigit(byte) { onlyHex = false }
-                back -= 1
-            }
-            if back >= start {
-                start = back + 1
-                continue
-            }
-            var index = probe + 1
-            while index < count {
-                let byte = buffer[index]
-                guard table[Int(byte)] < 64 else { break }
-                if onlyHex, !isHexDigit(byte) { onlyHex = false }
-                index += 1
-            }
+            initialized = words
+        }
+        var from = 0
+        while true {
+            var index = 0
+            let start = hush_next_base64_run(bits, count, from, shortest, &index)
+            guard start < count else { break }
             var end = index
             while end < count, end - index < 2, buffer[end] == 61 { end += 1 }  // '=' padding
-            if end - start >= minimumBase64Run, !onlyHex,
+            // Hexadecimal runs (hashes, ids) are base64 characters too; they are
+            // never base64 of text, and are most of the long runs in real trees.
+            if end - start >= minimumBase64Run, hush_any_bit(nonHex, start, index) != 0,
                 let decoded = decodeBase64(buffer[start..<end], knownNotHex: true),
                 isText(decoded)
             {
                 views.append(EncodedView(range: start..<end, bytes: decoded, encoding: "base64"))
             }
-            start = end == index ? index + 1 : end
+            from = index
         }
         return views
     }
