@@ -287,7 +287,9 @@ public final class ScanEngine: @unchecked Sendable {
     /// The engine that scans decoded views, one layer down.
     private let nested: ScanEngine?
 
-    /// Findings in the bytes as they are, without decoding.
+    /// Findings in the bytes as they are, without decoding. Without a
+    /// `path` (a blob of history) they get no fingerprint: it names the
+    /// path, and history attribution fingerprints each introduction.
     func plainFindings(
         in buffer: UnsafeBufferPointer<UInt8>, path: String, scratch: Matcher.Scratch, regions: [Range<Int>]? = nil
     ) -> [SourcedFinding] {
@@ -315,7 +317,7 @@ public final class ScanEngine: @unchecked Sendable {
                 ruleID: rule.id, ruleDescription: rule.description, path: path, line: start.line,
                 endLine: end.line, column: candidate.secret.lowerBound - start.lineStart + 1, secret: secret,
                 redacted: Redaction.redact(secret),
-                fingerprint: fingerprinter.fingerprint(rule: rule.id, path: path, secret: secret),
+                fingerprint: path.isEmpty ? "" : fingerprinter.fingerprint(rule: rule.id, path: path, secret: secret),
                 context: Redaction.maskedLine(String(lineText), secret: stored), encoding: candidate.encoding)
             results.append(SourcedFinding(finding: finding, source: candidate.secret))
         }
