@@ -26,13 +26,30 @@ public enum Redaction {
         {
             masked = replaced
         }
-        masked = masked.trimmingCharacters(in: .whitespaces)
-        guard masked.count > limit else { return masked }
+        masked = trimmingWhitespace(masked)
+        guard masked.utf8.count > limit, masked.count > limit else { return masked }
         let characters = Array(masked)
         let anchor =
             masked.range(of: redact(secret)).map { masked.distance(from: masked.startIndex, to: $0.lowerBound) } ?? 0
         let start = max(0, min(anchor - limit / 4, characters.count - limit))
         let end = min(characters.count, start + limit)
         return (start > 0 ? "…" : "") + String(characters[start..<end]) + (end < characters.count ? "…" : "")
+    }
+
+    /// `text.trimmingCharacters(in: .whitespaces)`, without Foundation when
+    /// both ends are ASCII (the only ASCII whitespace there is space and tab).
+    static func trimmingWhitespace(_ text: String) -> String {
+        let bytes = text.utf8
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        while start < end, bytes[start] == 32 || bytes[start] == 9 { start = bytes.index(after: start) }
+        while end > start, bytes[bytes.index(before: end)] == 32 || bytes[bytes.index(before: end)] == 9 {
+            end = bytes.index(before: end)
+        }
+        // A non-ASCII character at either end may be Unicode whitespace.
+        if start < end, bytes[start] >= 0x80 || bytes[bytes.index(before: end)] >= 0x80 {
+            return text.trimmingCharacters(in: .whitespaces)
+        }
+        return String(text[start..<end])
     }
 }

@@ -1,5 +1,6 @@
-import HushScan
 import XCTest
+
+@testable import HushScan
 
 final class RedactionTests: XCTestCase {
     func testRedactionRevealsAtMostAFifthAndFourCharacters() {
@@ -15,5 +16,15 @@ final class RedactionTests: XCTestCase {
         let masked = Redaction.maskedLine(long, secret: "SECRETVALUE")
         XCTAssertLessThanOrEqual(masked.count, 162)
         XCTAssertTrue(masked.contains("SE*********"))
+    }
+
+    func testContextLinesAreTrimmedOfWhitespaceLikeFoundationDoes() {
+        let lines = [
+            "", " ", "\t \t", "  key = value\t", "key=value", "\u{00A0}key = value\u{3000}", " \u{2003} x ",
+            "\té = ü\t", "x\u{00A0}", "  \u{1F511} token", "a\nb ",
+        ]
+        for line in lines {
+            XCTAssertEqual(Redaction.trimmingWhitespace(line), line.trimmingCharacters(in: .whitespaces), line)
+        }
     }
 }
