@@ -23,10 +23,14 @@ struct HistoryAttribution {
     }
 
     /// Grouped findings and the flat list of introductions.
-    /// `headFile` gives the id of a path's file at HEAD (nil: none).
-    func attribute(headFile: (String) -> GitObjectID?, scanExtra: (GitObjectID) -> [Finding]) -> (
-        findings: [Finding], introductions: [Finding]
-    ) {
+    /// `headFile` gives the id of a path's file at HEAD (nil: none);
+    /// `commitDetails` reads a commit's author and message (the walk read
+    /// only its tree, parents and time).
+    func attribute(
+        headFile: (String) -> GitObjectID?, scanExtra: (GitObjectID) -> [Finding],
+        commitDetails: (GitObjectID) -> GitCommit?
+    ) -> (findings: [Finding], introductions: [Finding]) {
+        var details: [Int32: GitCommit?] = [:]
         var headKeysByBlob: [GitObjectID: Set<Key>] = [:]
         var headIDs: [String: GitObjectID?] = [:]
         func keysAtHead(_ path: String) -> Set<Key> {
@@ -62,10 +66,13 @@ struct HistoryAttribution {
                 introduced.fingerprint = engine.fingerprinter.fingerprint(
                     rule: finding.ruleID, path: path, secret: finding.secret)
                 if change.commit >= 0 {
-                    let commit = changeSet.commits[Int(change.commit)]
+                    let id = changeSet.commits[Int(change.commit)].id
+                    let commit = details[change.commit] ?? commitDetails(id)
+                    details[change.commit] = commit
                     introduced.commit = CommitInfo(
-                        id: commit.id.description, author: commit.author, email: commit.email, date: commit.time,
-                        summary: commit.summary, presentAtHead: keysAtHead(path).contains(key))
+                        id: id.description, author: commit?.author ?? "", email: commit?.email ?? "",
+                        date: commit?.time ?? 0, summary: commit?.summary ?? "",
+                        presentAtHead: keysAtHead(path).contains(key))
                 }
                 introductions.append(introduced)
             }

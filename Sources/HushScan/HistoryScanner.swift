@@ -185,7 +185,8 @@ public final class HistoryScanner: @unchecked Sendable {
         }
         let (findings, introductions) = attribution.attribute(
             headFile: { path in headTree?.fileID(atPath: path) },
-            scanExtra: { id in self.scanSingle(id, repository: repository) })
+            scanExtra: { id in self.scanSingle(id, repository: repository) },
+            commitDetails: { id in repository.commit(id) })
         summary.findings = findings.count
         summary.seconds = Date().timeIntervalSince(started)
         return Result(findings: findings, introductions: introductions, summary: summary, stats: stats)

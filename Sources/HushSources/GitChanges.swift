@@ -29,7 +29,7 @@ public struct GitChange: Sendable {
 /// the changes each makes, with blobs and paths interned.
 public struct GitChangeSet: Sendable {
     /// Selected commits, parents before children (oldest first).
-    public var commits: [GitCommit] = []
+    public var commits: [GitCommitHeader] = []
     public var paths: [String] = []
     /// Distinct blobs: those changed, and the parents' versions they replace.
     public var blobs: [GitObjectID] = []
@@ -127,21 +127,29 @@ public struct GitHistoryWalker {
     /// The changes made by the selected commits.
     public func changes(selection: GitCommitSelection) -> GitChangeSet {
         var set = GitChangeSet()
-        let commits = selectCommits(selection, into: &set)
+        var packs: [GitPack] {
+            (packSet ?? GitPackSet(objectsDirectory: repository.commonDirectory + "objects")).packs
+        }
+        // A whole history's commits are mostly read ahead, in parallel, from
+        // the start of its packs (libgit2 applies a shallow clone's grafts:
+        // those are read through it).
+        var known: [GitObjectID: GitCommitHeader] = [:]
+        if case .all = selection, readsPacks, !fromEnvironment, !repository.isShallow {
+            known = GitCommitHeader.leadingCommits(in: packs, workers: threads)
+        }
+        let commits = selectCommits(selection, into: &set) { id in known[id] ?? repository.commit(id)?.header }
         set.commits = commits
         var position: [GitObjectID: Int] = [:]
         for (index, commit) in commits.enumerated() { position[commit.id] = index }
         // Trees are read from the packs (libgit2 reads the rest), except for
         // a handful of commits, where opening every pack index costs more.
-        let packs =
-            readsPacks && commits.count >= 64 && !fromEnvironment
-            ? (packSet ?? GitPackSet(objectsDirectory: repository.commonDirectory + "objects")).packs : []
+        let treePacks = readsPacks && commits.count >= 64 && !fromEnvironment ? packs : []
         let workers = max(1, min(threads, commits.count / 512))
         if workers == 1 {
-            let trees = GitTreeReader(packs: packs, repository: repository)
+            let trees = GitTreeReader(packs: treePacks, repository: repository)
             diff(commits, range: 0..<commits.count, position: position, trees: trees, into: &set)
         } else {
-            diffInParallel(commits, workers: workers, position: position, packs: packs, into: &set)
+            diffInParallel(commits, workers: workers, position: position, packs: treePacks, into: &set)
         }
         // Blobs no commit records (dropped stashes, reset additions): scanned under a pseudo-path.
         for blob in set.looseBlobs where set.index(ofBlob: blob) == nil {
@@ -153,7 +161,7 @@ public struct GitHistoryWalker {
     }
 
     private func diffInParallel(
-        _ commits: [GitCommit], workers: Int, position: [GitObjectID: Int], packs: [GitPack],
+        _ commits: [GitCommitHeader], workers: Int, position: [GitObjectID: Int], packs: [GitPack],
         into set: inout GitChangeSet
     ) {
         // Commits diff independently: split them, then merge the parts in order.
@@ -185,7 +193,7 @@ public struct GitHistoryWalker {
     }
 
     private func diff(
-        _ commits: [GitCommit], range: Range<Int>, position: [GitObjectID: Int], trees: GitTreeReader,
+        _ commits: [GitCommitHeader], range: Range<Int>, position: [GitObjectID: Int], trees: GitTreeReader,
         into set: inout GitChangeSet, progress: (Int) -> Void = { _ in }
     ) {
         for index in range {
@@ -229,7 +237,11 @@ public struct GitHistoryWalker {
 
     // MARK: Commits
 
-    private func selectCommits(_ selection: GitCommitSelection, into set: inout GitChangeSet) -> [GitCommit] {
+    /// The selected commits, in topological order; `read` reads one (nil:
+    /// missing or damaged).
+    private func selectCommits(
+        _ selection: GitCommitSelection, into set: inout GitChangeSet, read: (GitObjectID) -> GitCommitHeader?
+    ) -> [GitCommitHeader] {
         var tips: [GitObjectID] = []
         var hidden = Set<GitObjectID>()
         switch selection {
@@ -248,21 +260,21 @@ public struct GitHistoryWalker {
             }
         case .range(let include, let exclude):
             if let ids = repository.revisionWalk(include: include, exclude: exclude) {
-                var found: [GitObjectID: GitCommit] = [:]
+                var found: [GitObjectID: GitCommitHeader] = [:]
                 for id in ids {
-                    if let commit = repository.commit(id) { found[id] = commit } else { set.missingCommits.append(id) }
+                    if let commit = read(id) { found[id] = commit } else { set.missingCommits.append(id) }
                 }
                 return topologicalOrder(found)
             }
             tips = include
-            hidden = ancestors(of: exclude, missing: &set.missingCommits)
+            hidden = ancestors(of: exclude, read: read)
         }
-        var found: [GitObjectID: GitCommit] = [:]
+        var found: [GitObjectID: GitCommitHeader] = [:]
         var stack = tips.filter { !hidden.contains($0) }
         var missing = Set<GitObjectID>()
         while let id = stack.popLast() {
             if found[id] != nil || missing.contains(id) || hidden.contains(id) { continue }
-            guard let commit = repository.commit(id) else {
+            guard let commit = read(id) else {
                 missing.insert(id)
                 continue
             }
@@ -275,12 +287,12 @@ public struct GitHistoryWalker {
         return topologicalOrder(found)
     }
 
-    private func ancestors(of tips: [GitObjectID], missing: inout [GitObjectID]) -> Set<GitObjectID> {
+    private func ancestors(of tips: [GitObjectID], read: (GitObjectID) -> GitCommitHeader?) -> Set<GitObjectID> {
         var seen = Set<GitObjectID>()
         var stack = tips
         while let id = stack.popLast() {
             if seen.contains(id) { continue }
-            guard let commit = repository.commit(id) else { continue }
+            guard let commit = read(id) else { continue }
             seen.insert(id)
             for parent in commit.parents where !seen.contains(parent) { stack.append(parent) }
         }
@@ -288,15 +300,15 @@ public struct GitHistoryWalker {
     }
 
     /// Parents before children; otherwise oldest committer time first.
-    private func topologicalOrder(_ commits: [GitObjectID: GitCommit]) -> [GitCommit] {
+    private func topologicalOrder(_ commits: [GitObjectID: GitCommitHeader]) -> [GitCommitHeader] {
         let byTime = commits.values.sorted { ($0.commitTime, $0.id) < ($1.commitTime, $1.id) }
         var emitted = Set<GitObjectID>()
         emitted.reserveCapacity(commits.count)
-        var order: [GitCommit] = []
+        var order: [GitCommitHeader] = []
         order.reserveCapacity(commits.count)
         for start in byTime where !emitted.contains(start.id) {
             // Iterative depth-first: emit a commit once all its parents are out.
-            var stack: [(GitCommit, Int)] = [(start, 0)]
+            var stack: [(GitCommitHeader, Int)] = [(start, 0)]
             var onStack: Set<GitObjectID> = [start.id]
             while let (commit, resume) = stack.popLast() {
                 var next = resume

@@ -35,6 +35,29 @@ public struct GitObjectID: Hashable, Sendable, Comparable, CustomStringConvertib
         self.init(oid)
     }
 
+    /// Parses 40 hexadecimal digits (either case) in place, as a commit
+    /// object writes its tree and parents; nil for anything else.
+    init?(hexDigits digits: UnsafeBufferPointer<UInt8>) {
+        guard digits.count == 40 else { return nil }
+        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        for index in 0..<40 {
+            let byte = digits[index]
+            let value: UInt8
+            switch byte {
+            case 48...57: value = byte - 48
+            case 97...102: value = byte - 87
+            case 65...70: value = byte - 55
+            default: return nil
+            }
+            switch index {
+            case 0..<16: words.0 = words.0 << 4 | UInt64(value)
+            case 16..<32: words.1 = words.1 << 4 | UInt64(value)
+            default: words.2 = words.2 << 4 | UInt64(value)
+            }
+        }
+        self.init(high: words.0, middle: words.1, low: UInt32(words.2))
+    }
+
     /// The libgit2 form.
     public var oid: git_oid {
         var oid = git_oid()

@@ -202,6 +202,46 @@ public final class GitPack: @unchecked Sendable {
         return true
     }
 
+    /// The commits stored whole at the start of the pack, where `git
+    /// pack-objects` writes them (newest first), read with a few large
+    /// `pread`s (at most `limit` bytes): their offsets and inflated sizes,
+    /// and where their zlib streams lie in the returned bytes. Stops at the
+    /// first entry that is no commit.
+    public func leadingCommits(limit: Int = 256 << 20) -> (
+        bytes: [UInt8], commits: [(offset: UInt64, size: Int, stream: Range<Int>)]
+    ) {
+        let first = 12
+        var bytes: [UInt8] = []
+        var commits: [(offset: UInt64, size: Int, stream: Range<Int>)] = []
+        var index = 0
+        while index + 1 < boundaries.count {
+            let start = Int(boundaries[index])
+            let end = Int(boundaries[index + 1])
+            guard start >= first, end > start else { break }
+            if end - first > bytes.count {
+                let want = min(max(end - first, 2 * bytes.count, 1 << 20), limit, size - 20 - first)
+                guard want >= end - first else { break }
+                let old = bytes.count
+                bytes += [UInt8](repeating: 0, count: want - old)
+                let complete = bytes.withUnsafeMutableBufferPointer { buffer in
+                    readFully(
+                        into: UnsafeMutableBufferPointer(rebasing: buffer[old..<want]), count: want - old,
+                        at: first + old)
+                }
+                guard complete else { break }
+            }
+            let header = bytes.withUnsafeBytes { raw in
+                Self.parseHeader(
+                    UnsafeRawBufferPointer(rebasing: raw[(start - first)..<min(start - first + 32, end - first)]),
+                    at: UInt64(start))
+            }
+            guard let header, header.kind == .commit, header.dataOffset < end else { break }
+            commits.append((UInt64(start), header.size, (header.dataOffset - first)..<(end - first)))
+            index += 1
+        }
+        return (bytes, commits)
+    }
+
     /// The offset of `id` in this pack, or nil when the pack does not hold it.
     public func offset(of id: GitObjectID) -> UInt64? {
         index.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> UInt64? in

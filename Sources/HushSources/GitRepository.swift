@@ -68,6 +68,11 @@ public struct GitCommit: Sendable {
     public var commitTime: Int64
     /// The first line of the message.
     public var summary: String
+
+    /// What the history walk needs of it.
+    public var header: GitCommitHeader {
+        GitCommitHeader(id: id, tree: tree, parents: parents, commitTime: commitTime)
+    }
 }
 
 /// A tree read from the object database; entries are looked at in place.

@@ -354,4 +354,34 @@ final class TreeReaderTests: XCTestCase {
         XCTAssertEqual(fromPacks.filter { $0.contains(" lib.txt ") }.count, 1)
         XCTAssertEqual(fromPacks, try changes(readsPacks: false))
     }
+
+    func testCommitsReadAheadFromThePackEqualLibgit2s() throws {
+        let repo = try TestRepository()
+        var stream = ""
+        // Over a thousand commits (read by several threads), a merge, and
+        // signatures with odd names, zones and times.
+        let signatures = [
+            "Dev <dev@example.com> 1700000000 +0000", "Dév Ölç <d@example.com> 1700000100 -0130",
+            "<nobody@example.com> 0 +0000", "Some One <one@example.com> 1700000200 +1400",
+        ]
+        for version in 0..<1100 {
+            stream += "commit refs/heads/\(version >= 1000 && version < 1050 ? "side" : "main")\nmark :\(version + 1)\n"
+            stream += "author \(signatures[(version + 1) % signatures.count])\n"
+            stream += "committer \(signatures[version % signatures.count])\ndata 4\nc\(version % 10)\n\n"
+            if version == 1000 { stream += "from :1000\n" }  // the side branch starts at main's commit 999
+            if version == 1050 { stream += "from :1000\nmerge :1050\n" }
+            stream +=
+                "M 100644 inline file_\(version % 13).txt\ndata 8\nv\(String(version).padding(toLength: 6, withPad: " ", startingAt: 0))\n\n"
+        }
+        try repo.git(["fast-import", "--quiet"], input: stream)
+        try repo.git(["repack", "-adfq"])
+        let repository = try GitRepository(path: repo.path)
+        let packs = GitPackSet(objectsDirectory: repository.commonDirectory + "objects").packs
+        let headers = GitCommitHeader.leadingCommits(in: packs, workers: 2)
+        XCTAssertEqual(headers.count, 1100)
+        XCTAssertTrue(headers.values.contains { $0.parents.count == 2 }, "the merge is read")
+        for (id, header) in headers {
+            XCTAssertEqual(header, repository.commit(id)?.header, "\(id)")
+        }
+    }
 }

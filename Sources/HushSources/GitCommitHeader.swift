@@ -1,0 +1,116 @@
+import Foundation
+
+/// What the history walk needs of a commit: its tree, its parents and its
+/// committer time. Author, e-mail and message are read only for the commits
+/// a report names (`GitRepository.commit`).
+public struct GitCommitHeader: Sendable, Equatable {
+    public var id: GitObjectID
+    public var tree: GitObjectID
+    public var parents: [GitObjectID]
+    /// Committer time, seconds since 1970 (used to order the walk).
+    public var commitTime: Int64
+
+    public init(id: GitObjectID, tree: GitObjectID, parents: [GitObjectID], commitTime: Int64) {
+        self.id = id
+        self.tree = tree
+        self.parents = parents
+        self.commitTime = commitTime
+    }
+
+    /// Parses a commit object: `tree`, then `parent` lines, then (after
+    /// `author`) the `committer` line ending in `<email> time zone`. Nil when
+    /// the object is not in that form; libgit2 reads such a commit instead.
+    init?(id: GitObjectID, object bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress else { return nil }
+        var position = 0
+        func skip(_ keyword: StaticString) -> Bool {
+            let count = keyword.utf8CodeUnitCount
+            guard position + count < bytes.count, memcmp(base + position, keyword.utf8Start, count) == 0 else {
+                return false
+            }
+            position += count
+            return true
+        }
+        func objectID() -> GitObjectID? {
+            guard position + 41 <= bytes.count, bytes[position + 40] == 10,
+                let id = GitObjectID(hexDigits: UnsafeBufferPointer(rebasing: bytes[position..<position + 40]))
+            else { return nil }
+            position += 41
+            return id
+        }
+        func lineEnd() -> Int? {
+            memchr(base + position, 10, bytes.count - position).map {
+                UnsafeRawPointer(base).distance(to: UnsafeRawPointer($0))
+            }
+        }
+        guard skip("tree "), let tree = objectID() else { return nil }
+        var parents: [GitObjectID] = []
+        while skip("parent ") {
+            guard let parent = objectID() else { return nil }
+            parents.append(parent)
+        }
+        // The committer line is the first after the parents that starts so,
+        // before the blank line that ends the header.
+        while !skip("committer ") {
+            guard position < bytes.count, bytes[position] != 10, let end = lineEnd() else { return nil }
+            position = end + 1
+        }
+        guard let end = lineEnd(), let time = Self.time(in: UnsafeBufferPointer(rebasing: bytes[position..<end]))
+        else { return nil }
+        self.init(id: id, tree: tree, parents: parents, commitTime: time)
+    }
+
+    /// The time in a signature `Name <email> 1700000000 +0100`: the digits
+    /// after the last `>`; nil when there are none.
+    private static func time(in signature: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard let close = signature.lastIndex(of: 62) else { return nil }
+        var position = close + 1
+        while position < signature.count, signature[position] == 32 { position += 1 }
+        let negative = position < signature.count && signature[position] == 45
+        if negative { position += 1 }
+        var value: Int64 = 0
+        var digits = 0
+        while position < signature.count, signature[position] &- 48 < 10, digits < 18 {
+            value = value * 10 + Int64(signature[position] &- 48)
+            position += 1
+            digits += 1
+        }
+        guard digits > 0, position == signature.count || signature[position] == 32 else { return nil }
+        return negative ? -value : value
+    }
+
+    /// The commits stored whole at the start of `packs` (where git writes
+    /// them), read and parsed by `workers` threads: a history walk then finds
+    /// most commits here instead of reading them one by one.
+    public static func leadingCommits(in packs: [GitPack], workers: Int) -> [GitObjectID: GitCommitHeader] {
+        var headers: [GitObjectID: GitCommitHeader] = [:]
+        for pack in packs {
+            let (bytes, commits) = pack.leadingCommits()
+            guard let last = commits.last?.offset else { continue }
+            var ids: [UInt64: GitObjectID] = [:]
+            ids.reserveCapacity(commits.count)
+            pack.forEachObject { id, offset in if offset <= last { ids[offset] = id } }
+            let chunks = commits.count >= 1024 ? max(1, workers) * 4 : 1
+            let size = (commits.count + chunks - 1) / chunks
+            let parsed = Locked([GitCommitHeader]())
+            bytes.withUnsafeBufferPointer { buffer in
+                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                    let inflater = GitInflater()
+                    var found: [GitCommitHeader] = []
+                    for commit in commits[(chunk * size)..<min(commits.count, (chunk + 1) * size)] {
+                        guard let id = ids[commit.offset],
+                            let object = inflater.inflate(
+                                UnsafeRawPointer(buffer.baseAddress! + commit.stream.lowerBound),
+                                count: commit.stream.count, size: commit.size),
+                            let header = object.withUnsafeBufferPointer({ GitCommitHeader(id: id, object: $0) })
+                        else { continue }
+                        found.append(header)
+                    }
+                    parsed.withLock { $0 += found }
+                }
+            }
+            for header in parsed.withLock({ $0 }) where headers[header.id] == nil { headers[header.id] = header }
+        }
+        return headers
+    }
+}
