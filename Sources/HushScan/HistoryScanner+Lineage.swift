@@ -45,35 +45,43 @@ extension HistoryScanner {
         taking families: inout [GitPackPlan.Family], bases: [Set<UInt64>], changes: GitChangeSet, maxMembers: Int
     ) -> [Lineage] {
         let (previous, first) = predecessors(in: changes)
-        // Where each whole, single blob is: (pack, offset, family position).
-        var single: [Int32: (pack: Int, offset: UInt64)] = [:]
+        let count = changes.blobs.count
+        // Where each whole, single blob is (pack -1: not such a blob).
+        var singlePack = [Int](repeating: -1, count: count)
+        var singleOffset = [UInt64](repeating: 0, count: count)
+        var singles: [Int32] = []
         for family in families where family.members.count == 1 {
             let member = family.members[0]
-            if !bases[family.pack].contains(member.offset) { single[member.index] = (family.pack, member.offset) }
+            if !bases[family.pack].contains(member.offset) {
+                singlePack[Int(member.index)] = family.pack
+                singleOffset[Int(member.index)] = member.offset
+                singles.append(member.index)
+            }
         }
         func parent(of blob: Int32) -> Int32? {
             let replaced = previous[Int(blob)]
-            guard replaced >= 0, let here = single[blob], let there = single[replaced], here.pack == there.pack
+            guard replaced >= 0, singlePack[Int(blob)] >= 0, singlePack[Int(replaced)] == singlePack[Int(blob)]
             else { return nil }
             return replaced
         }
         // Group by the oldest version each chain of replacements leads to.
-        var roots: [Int32: Int32] = [:]
+        var roots = [Int32](repeating: -1, count: count)
         var groups: [Int32: [Int32]] = [:]
-        for blob in single.keys {
+        for blob in singles {
             var chain: [Int32] = []
             var root = blob
-            while roots[root] == nil, let up = parent(of: root), chain.count < single.count {
+            while roots[Int(root)] < 0, let up = parent(of: root), chain.count < singles.count {
                 chain.append(root)
                 root = up
             }
-            root = roots[root] ?? root
-            for link in chain { roots[link] = root }
-            roots[blob] = root
+            if roots[Int(root)] >= 0 { root = roots[Int(root)] }
+            for link in chain { roots[Int(link)] = root }
+            roots[Int(blob)] = root
             groups[root, default: []].append(blob)
         }
         var lineages: [Lineage] = []
-        var taken = Set<Int32>()
+        var taken = [Bool](repeating: false, count: count)
+        var position = [Int32](repeating: -1, count: count)
         for var group in groups.values where group.count > 1 {
             group.sort { (first[Int($0)], $0) < (first[Int($1)], $1) }
             var start = 0
@@ -81,20 +89,21 @@ extension HistoryScanner {
                 let piece = group[start..<min(group.count, start + max(2, maxMembers))]
                 start += piece.count
                 guard piece.count > 1 else { continue }
-                var position: [Int32: Int32] = [:]
-                var lineage = Lineage(pack: single[piece.first!]!.pack, members: [], children: [])
+                var lineage = Lineage(pack: singlePack[Int(piece.first!)], members: [], children: [])
                 for blob in piece {
-                    let parentPosition = parent(of: blob).flatMap { position[$0] } ?? -1
+                    let parentPosition = parent(of: blob).map { position[Int($0)] } ?? -1
                     if parentPosition >= 0 { lineage.children[Int(parentPosition)] += 1 }
-                    position[blob] = Int32(lineage.members.count)
-                    lineage.members.append((blob, single[blob]!.offset, parentPosition))
+                    position[Int(blob)] = Int32(lineage.members.count)
+                    lineage.members.append((blob, singleOffset[Int(blob)], parentPosition))
                     lineage.children.append(0)
-                    taken.insert(blob)
+                    taken[Int(blob)] = true
                 }
+                // Positions are per lineage: a later piece must not see them.
+                for blob in piece { position[Int(blob)] = -1 }
                 lineages.append(lineage)
             }
         }
-        families.removeAll { $0.members.count == 1 && taken.contains($0.members[0].index) }
+        families.removeAll { $0.members.count == 1 && taken[Int($0.members[0].index)] }
         return lineages
     }
 }
