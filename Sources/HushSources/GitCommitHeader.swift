@@ -80,37 +80,59 @@ public struct GitCommitHeader: Sendable, Equatable {
     }
 
     /// The commits stored whole at the start of `packs` (where git writes
-    /// them), read and parsed by `workers` threads: a history walk then finds
-    /// most commits here instead of reading them one by one.
-    public static func leadingCommits(in packs: [GitPack], workers: Int) -> [GitObjectID: GitCommitHeader] {
+    /// them), read `window` bytes at a time and parsed by `workers` threads:
+    /// a history walk then finds most commits here instead of reading them
+    /// one by one.
+    public static func leadingCommits(
+        in packs: [GitPack], workers: Int, window: Int = 16 << 20
+    ) -> [GitObjectID: GitCommitHeader] {
         var headers: [GitObjectID: GitCommitHeader] = [:]
         for pack in packs {
-            let (bytes, commits) = pack.leadingCommits()
-            guard let last = commits.last?.offset else { continue }
-            var ids: [UInt64: GitObjectID] = [:]
-            ids.reserveCapacity(commits.count)
-            pack.forEachObject { id, offset in if offset <= last { ids[offset] = id } }
-            let chunks = commits.count >= 1024 ? max(1, workers) * 4 : 1
-            let size = (commits.count + chunks - 1) / chunks
-            let parsed = Locked([GitCommitHeader]())
-            bytes.withUnsafeBufferPointer { buffer in
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    let inflater = GitInflater()
-                    var found: [GitCommitHeader] = []
-                    for commit in commits[(chunk * size)..<min(commits.count, (chunk + 1) * size)] {
-                        guard let id = ids[commit.offset],
-                            let object = inflater.inflate(
-                                UnsafeRawPointer(buffer.baseAddress! + commit.stream.lowerBound),
-                                count: commit.stream.count, size: commit.size),
-                            let header = object.withUnsafeBufferPointer({ GitCommitHeader(id: id, object: $0) })
-                        else { continue }
-                        found.append(header)
-                    }
-                    parsed.withLock { $0 += found }
-                }
+            // Parsed with a placeholder id; the index names them afterwards.
+            var parsed: [(offset: UInt64, header: GitCommitHeader)] = []
+            var next: Int? = 0
+            while let entry = next {
+                let run = pack.commitRun(from: entry, window: window)
+                parsed += parse(run.commits, in: run.bytes, workers: workers)
+                next = run.commits.isEmpty ? nil : run.next
             }
-            for header in parsed.withLock({ $0 }) where headers[header.id] == nil { headers[header.id] = header }
+            guard let last = parsed.map(\.offset).max() else { continue }
+            var position: [UInt64: Int] = [:]
+            position.reserveCapacity(parsed.count)
+            for (index, commit) in parsed.enumerated() { position[commit.offset] = index }
+            pack.forEachObject { id, offset in
+                if offset <= last, let index = position[offset] { parsed[index].header.id = id }
+            }
+            for commit in parsed where !commit.header.id.isZero && headers[commit.header.id] == nil {
+                headers[commit.header.id] = commit.header
+            }
         }
         return headers
+    }
+
+    /// Inflates and parses `commits` (streams in `bytes`) on `workers` threads.
+    private static func parse(
+        _ commits: [(offset: UInt64, size: Int, stream: Range<Int>)], in bytes: [UInt8], workers: Int
+    ) -> [(offset: UInt64, header: GitCommitHeader)] {
+        let chunks = commits.count >= 1024 ? max(1, workers) * 4 : 1
+        let size = (commits.count + chunks - 1) / chunks
+        let parsed = Locked([(offset: UInt64, header: GitCommitHeader)]())
+        bytes.withUnsafeBufferPointer { buffer in
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let inflater = GitInflater()
+                var found: [(offset: UInt64, header: GitCommitHeader)] = []
+                for commit in commits[min(commits.count, chunk * size)..<min(commits.count, (chunk + 1) * size)] {
+                    guard
+                        let object = inflater.inflate(
+                            UnsafeRawPointer(buffer.baseAddress! + commit.stream.lowerBound),
+                            count: commit.stream.count, size: commit.size),
+                        let header = object.withUnsafeBufferPointer({ GitCommitHeader(id: .zero, object: $0) })
+                    else { continue }
+                    found.append((commit.offset, header))
+                }
+                parsed.withLock { $0 += found }
+            }
+        }
+        return parsed.withLock { $0 }
     }
 }

@@ -202,44 +202,39 @@ public final class GitPack: @unchecked Sendable {
         return true
     }
 
-    /// The commits stored whole at the start of the pack, where `git
-    /// pack-objects` writes them (newest first), read with a few large
-    /// `pread`s (at most `limit` bytes): their offsets and inflated sizes,
-    /// and where their zlib streams lie in the returned bytes. Stops at the
-    /// first entry that is no commit.
-    public func leadingCommits(limit: Int = 256 << 20) -> (
-        bytes: [UInt8], commits: [(offset: UInt64, size: Int, stream: Range<Int>)]
+    /// A run of commits stored whole, from the entry numbered `entry` in
+    /// offset order (the run at the start of a pack, where `git
+    /// pack-objects` writes the commits, newest first), read with one
+    /// `pread` of about `window` bytes: their offsets and inflated sizes,
+    /// and where their zlib streams lie in the returned bytes. `next` is the
+    /// entry to go on from, nil once an entry is no commit or the pack ends.
+    public func commitRun(from entry: Int, window: Int) -> (
+        bytes: [UInt8], commits: [(offset: UInt64, size: Int, stream: Range<Int>)], next: Int?
     ) {
-        let first = 12
-        var bytes: [UInt8] = []
+        guard entry >= 0, entry + 1 < boundaries.count else { return ([], [], nil) }
+        let first = Int(boundaries[entry])
+        let needed = Int(boundaries[entry + 1]) - first
+        guard first >= 12, needed > 0, needed <= 64 << 20 else { return ([], [], nil) }
+        let count = min(max(window, needed), size - 20 - first)
+        var bytes = [UInt8](repeating: 0, count: count)
+        guard bytes.withUnsafeMutableBufferPointer({ readFully(into: $0, count: count, at: first) }) else {
+            return ([], [], nil)
+        }
         var commits: [(offset: UInt64, size: Int, stream: Range<Int>)] = []
-        var index = 0
+        var index = entry
         while index + 1 < boundaries.count {
-            let start = Int(boundaries[index])
-            let end = Int(boundaries[index + 1])
-            guard start >= first, end > start else { break }
-            if end - first > bytes.count {
-                let want = min(max(end - first, 2 * bytes.count, 1 << 20), limit, size - 20 - first)
-                guard want >= end - first else { break }
-                let old = bytes.count
-                bytes += [UInt8](repeating: 0, count: want - old)
-                let complete = bytes.withUnsafeMutableBufferPointer { buffer in
-                    readFully(
-                        into: UnsafeMutableBufferPointer(rebasing: buffer[old..<want]), count: want - old,
-                        at: first + old)
-                }
-                guard complete else { break }
-            }
+            let start = Int(boundaries[index]) - first
+            let end = Int(boundaries[index + 1]) - first
+            guard end <= count else { return (bytes, commits, index) }
             let header = bytes.withUnsafeBytes { raw in
                 Self.parseHeader(
-                    UnsafeRawBufferPointer(rebasing: raw[(start - first)..<min(start - first + 32, end - first)]),
-                    at: UInt64(start))
+                    UnsafeRawBufferPointer(rebasing: raw[start..<min(start + 32, end)]), at: UInt64(start + first))
             }
-            guard let header, header.kind == .commit, header.dataOffset < end else { break }
-            commits.append((UInt64(start), header.size, (header.dataOffset - first)..<(end - first)))
+            guard let header, header.kind == .commit, header.dataOffset - first < end else { break }
+            commits.append((UInt64(start + first), header.size, (header.dataOffset - first)..<end))
             index += 1
         }
-        return (bytes, commits)
+        return (bytes, commits, nil)
     }
 
     /// The offset of `id` in this pack, or nil when the pack does not hold it.

@@ -379,6 +379,8 @@ final class TreeReaderTests: XCTestCase {
         let packs = GitPackSet(objectsDirectory: repository.commonDirectory + "objects").packs
         let headers = GitCommitHeader.leadingCommits(in: packs, workers: 2)
         XCTAssertEqual(headers.count, 1100)
+        // Read a few kilobytes at a time, the commits come out the same.
+        XCTAssertEqual(GitCommitHeader.leadingCommits(in: packs, workers: 2, window: 4096), headers)
         XCTAssertTrue(headers.values.contains { $0.parents.count == 2 }, "the merge is read")
         for (id, header) in headers {
             XCTAssertEqual(header, repository.commit(id)?.header, "\(id)")
