@@ -114,14 +114,12 @@ public struct GitCommitHeader: Sendable, Equatable {
     private static func parse(
         _ commits: [(offset: UInt64, size: Int, stream: Range<Int>)], in bytes: [UInt8], workers: Int
     ) -> [(offset: UInt64, header: GitCommitHeader)] {
-        let chunks = commits.count >= 1024 ? max(1, workers) * 4 : 1
-        let size = (commits.count + chunks - 1) / chunks
         let parsed = Locked([(offset: UInt64, header: GitCommitHeader)]())
         bytes.withUnsafeBufferPointer { buffer in
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            forEachPiece(of: commits.count, workers: workers, parallelFrom: 1024) { piece in
                 let inflater = GitInflater()
                 var found: [(offset: UInt64, header: GitCommitHeader)] = []
-                for commit in commits[min(commits.count, chunk * size)..<min(commits.count, (chunk + 1) * size)] {
+                for commit in commits[piece] {
                     guard
                         let object = inflater.inflate(
                             UnsafeRawPointer(buffer.baseAddress! + commit.stream.lowerBound),

@@ -99,15 +99,10 @@ public struct GitPackPlan {
             default: return noBase
             }
         }
-        let chunks = offsets.count >= 4096 ? max(1, workers) * 4 : 1
-        guard chunks > 1 else { return offsets.map(base(at:)) }
         return [UInt64](unsafeUninitializedCapacity: offsets.count) { buffer, initialized in
-            let size = (offsets.count + chunks - 1) / chunks
             let output = buffer
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                for index in (chunk * size)..<min(offsets.count, (chunk + 1) * size) {
-                    (output.baseAddress! + index).initialize(to: base(at: offsets[index]))
-                }
+            forEachPiece(of: offsets.count, workers: workers, parallelFrom: 4096) { piece in
+                for index in piece { (output.baseAddress! + index).initialize(to: base(at: offsets[index])) }
             }
             initialized = offsets.count
         }
