@@ -127,15 +127,14 @@ public struct GitHistoryWalker {
     /// The changes made by the selected commits.
     public func changes(selection: GitCommitSelection) -> GitChangeSet {
         var set = GitChangeSet()
-        var packs: [GitPack] {
-            (packSet ?? GitPackSet(objectsDirectory: repository.commonDirectory + "objects")).packs
-        }
+        // Opened on first use, once, by whichever step reads the packs first.
+        let packSet = self.packSet ?? GitPackSet(objectsDirectory: repository.commonDirectory + "objects")
         // A whole history's commits are mostly read ahead, in parallel, from
         // the start of its packs (libgit2 applies a shallow clone's grafts:
         // those are read through it).
         var known: [GitObjectID: GitCommitHeader] = [:]
         if case .all = selection, readsPacks, !fromEnvironment, !repository.isShallow {
-            known = GitCommitHeader.leadingCommits(in: packs, workers: threads)
+            known = GitCommitHeader.leadingCommits(in: packSet.packs, workers: threads)
         }
         let commits = selectCommits(selection, into: &set) { id in known[id] ?? repository.commit(id)?.header }
         set.commits = commits
@@ -143,7 +142,7 @@ public struct GitHistoryWalker {
         for (index, commit) in commits.enumerated() { position[commit.id] = index }
         // Trees are read from the packs (libgit2 reads the rest), except for
         // a handful of commits, where opening every pack index costs more.
-        let treePacks = readsPacks && commits.count >= 64 && !fromEnvironment ? packs : []
+        let treePacks = readsPacks && commits.count >= 64 && !fromEnvironment ? packSet.packs : []
         let workers = max(1, min(threads, commits.count / 512))
         if workers == 1 {
             let trees = GitTreeReader(packs: treePacks, repository: repository)
