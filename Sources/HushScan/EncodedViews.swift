@@ -44,12 +44,6 @@ enum EncodedViews {
     }
 
     static func base64Views(in buffer: UnsafeBufferPointer<UInt8>) -> [EncodedView] {
-        base64Table.withUnsafeBufferPointer { table in base64Views(in: buffer, table: table) }
-    }
-
-    private static func base64Views(
-        in buffer: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt8>
-    ) -> [EncodedView] {
         var views: [EncodedView] = []
         let count = buffer.count
         // A run long enough (24 with up to two '=' of padding) has at least
