@@ -27,12 +27,9 @@ public struct GitObjectID: Hashable, Sendable, Comparable, CustomStringConvertib
 
     /// Parses 40 hexadecimal digits; nil for anything else.
     public init?(hex: String) {
-        let digits = Array(hex.utf8)
-        guard digits.count == 40 else { return nil }
-        var oid = git_oid()
-        let ok = hex.withCString { git_oid_fromstrn(&oid, $0, 40) == 0 }
-        guard ok else { return nil }
-        self.init(oid)
+        var hex = hex
+        guard let id = hex.withUTF8({ GitObjectID(hexDigits: $0) }) else { return nil }
+        self = id
     }
 
     /// Parses 40 hexadecimal digits (either case) in place, as a commit
