@@ -62,9 +62,9 @@ enum HistoryScanRunner {
             StandardError.print(
                 String(
                     format:
-                        "timing: walk %.2fs (%d commits, %d changes), blobs %.2fs (%d blobs, %d scanned, %d around changes)",
+                        "timing: walk %.2fs (%d commits, %d changes), blobs %.2fs (%d blobs, %d scanned, %d around changes, %.1f MB of streams reused)",
                     stats.walkSeconds, stats.commits, stats.changes, stats.blobSeconds, stats.blobs,
-                    stats.blobsScanned, stats.blobsScannedAroundChanges))
+                    stats.blobsScanned, stats.blobsScannedAroundChanges, Double(stats.compressedBytesReused) / 1e6))
         }
         return Outcome(
             findings: result.findings, introductions: result.introductions, summary: result.summary,

@@ -75,6 +75,9 @@ public struct HistoryStats: Sendable, Equatable {
     /// Blobs scanned only around what changed from their base (see
     /// `HistoryScanOptions.scanChangesOnly`).
     public var blobsScannedAroundChanges = 0
+    /// Compressed bytes of blobs stored whole that were not inflated again,
+    /// shared with the stream of the version they replaced.
+    public var compressedBytesReused = 0
     /// Blobs not read because `HistoryScanOptions.blobCache` knew them.
     public var blobsCached = 0
     /// The repository is a shallow clone.
@@ -285,6 +288,7 @@ public final class HistoryScanner: @unchecked Sendable {
         var missing = 0
         var cached = 0
         var partial = 0
+        var reused = 0
     }
 
     /// Below this many blobs, blobs are read through libgit2 in object-id order.
@@ -410,7 +414,10 @@ public final class HistoryScanner: @unchecked Sendable {
                                 reader: reader, scratch: scratch, totals: &totals)
                             if member.parent >= 0 {
                                 remaining[Int(member.parent)] -= 1
-                                if remaining[Int(member.parent)] == 0, let parent { memory.forget(parent) }
+                                if remaining[Int(member.parent)] == 0, let parent {
+                                    memory.forget(parent)
+                                    packReader.forgetTrail(at: parent)
+                                }
                             }
                         }
                         totals.partial += memory.partial
@@ -421,6 +428,7 @@ public final class HistoryScanner: @unchecked Sendable {
                         $0.bytes += bytes
                     }
                 }
+                totals.reused = packReaders.values.reduce(0) { $0 + $1.reusedInput }
                 results.withLock { $0.append(totals) }
             }
         }
@@ -445,6 +453,7 @@ public final class HistoryScanner: @unchecked Sendable {
             stats.missingObjects += totals.missing
             stats.blobsCached += totals.cached
             stats.blobsScannedAroundChanges += totals.partial
+            stats.compressedBytesReused += totals.reused
         }
         return hits
     }
@@ -480,7 +489,10 @@ public final class HistoryScanner: @unchecked Sendable {
         scratch: Matcher.Scratch, totals: inout WorkerTotals
     ) -> Int? {
         if let packed {
-            switch packed.reader.readBlob(at: packed.offset, limit: options.maxBlobSize) {
+            switch packed.reader.readBlob(
+                at: packed.offset, limit: options.maxBlobSize, previous: packed.previousVersion,
+                keepsTrail: packed.keepsBytes)
+            {
             case .content(let bytes, let delta):
                 return scanContent(bytes, index: index, packed: packed, delta: delta, scratch: scratch, totals: &totals)
             case .tooLarge:

@@ -6,7 +6,7 @@ import CIsal
 /// times faster than zlib's streaming `inflate` and a fifth faster than
 /// libdeflate on git's packs; it checks the stream's Adler-32.
 public final class GitInflater {
-    private let state: UnsafeMutablePointer<inflate_state> = .allocate(capacity: 1)
+    let state: UnsafeMutablePointer<inflate_state> = .allocate(capacity: 1)
     private var input: UnsafeMutableBufferPointer<UInt8> = .allocate(capacity: 1 << 16)
     /// The pack bytes the input buffer holds (see `GitPack.loadEntry`).
     var loaded: (pack: ObjectIdentifier, offset: Int, count: Int)?

@@ -169,6 +169,27 @@ public final class GitPack: @unchecked Sendable {
     /// Inflates an entry's data (exactly `entry.size` bytes); nil when the
     /// stream is corrupt, of another size, or cannot be read.
     public func inflate(_ entry: Entry, with inflater: GitInflater) -> [UInt8]? {
+        withStream(of: entry, in: inflater) { stream, count in
+            inflater.inflate(stream, count: count, size: entry.size)
+        } ?? nil
+    }
+
+    /// Inflates an entry's data like `inflate(_:with:)`, restarting from
+    /// the trail of a stream that began with the same bytes (see
+    /// `GitInflateTrail`), and leaves its own trail.
+    public func inflate(_ entry: Entry, with inflater: GitInflater, after previous: GitInflateTrail?)
+        -> GitInflateTrail?
+    {
+        withStream(of: entry, in: inflater) { stream, count in
+            inflater.inflate(stream, count: count, size: entry.size, after: previous)
+        } ?? nil
+    }
+
+    /// Calls `body` with the entry's compressed data (from `inflater`'s
+    /// buffer when `loadEntry` read it there); nil when it cannot be read.
+    private func withStream<T>(
+        of entry: Entry, in inflater: GitInflater, _ body: (UnsafeRawPointer, Int) -> T
+    ) -> T? {
         // The entry's data ends where the next entry starts.
         guard let end = end(after: entry.dataOffset) else { return nil }
         let count = end - entry.dataOffset
@@ -179,14 +200,12 @@ public final class GitPack: @unchecked Sendable {
             entry.dataOffset + count <= loaded.offset + loaded.count
         {
             return inflater.withLoadedInput { buffer in
-                inflater.inflate(
-                    UnsafeRawPointer(buffer.baseAddress! + (entry.dataOffset - loaded.offset)), count: count,
-                    size: entry.size)
+                body(UnsafeRawPointer(buffer.baseAddress! + (entry.dataOffset - loaded.offset)), count)
             }
         }
         return inflater.withInput(count) { buffer in
             guard readFully(into: buffer, count: count, at: entry.dataOffset) else { return nil }
-            return inflater.inflate(UnsafeRawPointer(buffer.baseAddress!), count: count, size: entry.size)
+            return body(UnsafeRawPointer(buffer.baseAddress!), count)
         }
     }
 

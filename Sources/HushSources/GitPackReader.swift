@@ -14,6 +14,12 @@ public final class GitPackReader {
     public let cacheBudget: Int
     /// Bases larger than this are not resolved here (libgit2 takes over).
     static let baseLimit = 256 * 1024 * 1024
+    /// Inflation trails of blobs whose next versions are read after them.
+    private var trails: [UInt64: GitInflateTrail] = [:]
+    /// Blobs stored whole from this size on leave trails (see `GitInflateTrail`).
+    public static let trailMinimum = 128 * 1024
+    /// Compressed bytes not inflated again, shared with an earlier version.
+    public private(set) var reusedInput = 0
 
     /// Offsets of entries that are bases of deltas still to come: only
     /// these are cached when read (others are cached only as chain links).
@@ -42,12 +48,26 @@ public final class GitPackReader {
     }
 
     /// Reads the blob at `offset`, refusing results larger than `limit`.
-    public func readBlob(at offset: UInt64, limit: Int) -> Read {
+    ///
+    /// A large blob stored whole is inflated from where its stream parts
+    /// from that of `previous` (an earlier version of its path, read with
+    /// `keepsTrail`); with `keepsTrail`, its own trail is kept for its next
+    /// versions until `forgetTrail(at:)`.
+    public func readBlob(at offset: UInt64, limit: Int, previous: UInt64? = nil, keepsTrail: Bool = false) -> Read {
         guard let entry = pack.loadEntry(at: offset, into: inflater) else { return .unreadable }
         switch entry.kind {
         case .blob:
             if entry.size > limit { return .tooLarge(size: entry.size) }
             if let cached = cache[offset] { return .content(cached, delta: nil) }
+            if entry.size >= Self.trailMinimum, keepsTrail || previous.map({ trails[$0] != nil }) == true {
+                guard let trail = pack.inflate(entry, with: inflater, after: previous.flatMap { trails[$0] }) else {
+                    return .unreadable
+                }
+                reusedInput += trail.restart
+                if keepsTrail { trails[offset] = trail }
+                if bases.contains(offset) { remember(trail.output, at: offset) }
+                return .content(trail.output, delta: nil)
+            }
             guard let bytes = pack.inflate(entry, with: inflater) else { return .unreadable }
             if bases.contains(offset) { remember(bytes, at: offset) }
             return .content(bytes, delta: nil)
@@ -65,6 +85,11 @@ public final class GitPackReader {
         default:
             return .unreadable
         }
+    }
+
+    /// Drops the inflation trail of the blob at `offset`.
+    public func forgetTrail(at offset: UInt64) {
+        trails[offset] = nil
     }
 
     /// Reads the tree at `offset` (kept for trees read later as deltas of

@@ -286,6 +286,105 @@ final class PackReaderTests: XCTestCase {
     }
 }
 
+/// Large versions of a file stored whole are inflated from where their
+/// zlib streams part from the previous version's (see `GitInflateTrail`):
+/// the bytes must be git's, and damage must still be caught.
+final class InflateTrailTests: XCTestCase {
+    /// Five versions of a 700 KB data file, packed without deltas: a line
+    /// appended, one prepended, one appended, one edited near the end.
+    private func makeVersions() throws -> (repo: TestRepository, ids: [GitObjectID]) {
+        let repo = try TestRepository()
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func record(_ index: Int) -> String {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return "{\"id\":\(index),\"digest\":\"\(String(state >> 20, radix: 16))\",\"weight\":\(state % 977)}"
+        }
+        var lines = (0..<12_000).map(record)
+        var stream = ""
+        for version in 0..<5 {
+            switch version {
+            case 1, 3: lines.append(record(lines.count))
+            case 2: lines.insert(record(-1), at: 0)
+            case 4: lines[lines.count - 40] = record(99_999)
+            default: break
+            }
+            let text = lines.joined(separator: "\n") + "\n"
+            stream += "commit refs/heads/main\ncommitter Dev <dev@example.com> \(1_700_000_000 + version * 60) +0000\n"
+            stream += "data \(("v\(version)").utf8.count)\nv\(version)\n"
+            stream += "M 100644 inline data/records.json\ndata \(text.utf8.count)\n\(text)\n"
+        }
+        try repo.git(["fast-import", "--quiet"], input: stream)
+        try repo.git(["repack", "-adfq", "--window=0"])
+        let ids = try (0..<5).map { version in
+            try XCTUnwrap(GitObjectID(hex: try repo.git(["rev-parse", "main~\(4 - version):data/records.json"])))
+        }
+        return (repo, ids)
+    }
+
+    private func openPack(_ repo: TestRepository) throws -> (pack: GitPack, path: String) {
+        let directory = repo.path + "/.git/objects/pack/"
+        let index = try XCTUnwrap(
+            try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasSuffix(".idx") })
+        let pack = try XCTUnwrap(GitPack(indexPath: directory + index))
+        return (pack, directory + index.dropLast(4) + ".pack")
+    }
+
+    func testVersionsInflatedFromTheirPredecessorsAreGitsBytes() throws {
+        let (repo, ids) = try makeVersions()
+        let git = try GitRepository(path: repo.path)
+        let (pack, _) = try openPack(repo)
+        let reader = GitPackReader(pack: pack, bases: [])
+        var reused: [Int] = []
+        for (version, id) in ids.enumerated() {
+            let offset = try XCTUnwrap(pack.offset(of: id))
+            let previous = version > 0 ? pack.offset(of: ids[version - 1]) : nil
+            let before = reader.reusedInput
+            guard
+                case .content(let bytes, nil) = reader.readBlob(
+                    at: offset, limit: .max, previous: previous, keepsTrail: true)
+            else { return XCTFail("the pack reader cannot read version \(version)") }
+            guard case .content(let expected) = git.readBlob(id, limit: .max) else {
+                return XCTFail("libgit2 cannot read version \(version)")
+            }
+            XCTAssertGreaterThan(expected.count, GitPackReader.trailMinimum)
+            XCTAssertTrue(bytes == expected, "version \(version): \(bytes.count) bytes, git has \(expected.count)")
+            reused.append(reader.reusedInput - before)
+            if let previous { reader.forgetTrail(at: previous) }
+        }
+        XCTAssertEqual(reused[0], 0, "the first version is inflated whole")
+        XCTAssertGreaterThanOrEqual(reused[1], 128 * 1024, "an appended line leaves the stream's start as it was")
+        XCTAssertEqual(reused[2], 0, "a prepended line changes the stream from its start")
+        XCTAssertGreaterThanOrEqual(reused[3], 128 * 1024)
+        XCTAssertGreaterThanOrEqual(reused[4], 128 * 1024, "an edit near the end")
+    }
+
+    func testDamageAfterTheSharedStartIsCaught() throws {
+        let (repo, ids) = try makeVersions()
+        let (pack, packPath) = try openPack(repo)
+        // Damage version 3 (an appended line) near the end of its stream,
+        // where it parts from version 2's.
+        let verify = try repo.git(["verify-pack", "-v", String(packPath.dropFirst(repo.path.count + 1))])
+        let entry = try XCTUnwrap(verify.split(separator: "\n").first { $0.hasPrefix(ids[3].description) })
+        let columns = entry.split(separator: " ", omittingEmptySubsequences: true)
+        let offset = try XCTUnwrap(Int(columns[4]))
+        let size = try XCTUnwrap(Int(columns[3]))
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: packPath)
+        let handle = try XCTUnwrap(FileHandle(forUpdatingAtPath: packPath))
+        try handle.seek(toOffset: UInt64(offset + size - 200))
+        try handle.write(contentsOf: Data(repeating: 0xA5, count: 8))
+        try handle.close()
+
+        let reader = GitPackReader(pack: pack, bases: [])
+        let previous = try XCTUnwrap(pack.offset(of: ids[2]))
+        guard case .content = reader.readBlob(at: previous, limit: .max, keepsTrail: true) else {
+            return XCTFail("version 2 is intact")
+        }
+        let damaged = try XCTUnwrap(pack.offset(of: ids[3]))
+        guard case .unreadable = reader.readBlob(at: damaged, limit: .max, previous: previous, keepsTrail: true)
+        else { return XCTFail("a damaged stream must not come back as content") }
+    }
+}
+
 /// The history walk reads trees out of packs itself; it must see exactly
 /// the changes libgit2's trees give.
 final class TreeReaderTests: XCTestCase {
