@@ -20,29 +20,36 @@ struct GitRawTree {
 
     /// Parses a tree object's bytes; nil when they are not a tree.
     init?(bytes: [UInt8]) {
-        var entries: [Entry] = []
-        entries.reserveCapacity(bytes.count / 32 + 1)
-        let count = bytes.count
-        var position = 0
-        while position < count {
-            var mode: UInt32 = 0
-            var digits = 0
-            while position < count, bytes[position] != 32 {
-                let digit = bytes[position] &- 48
-                guard digit < 8, digits < 7 else { return nil }
-                mode = mode << 3 | UInt32(digit)
-                digits += 1
-                position += 1
+        let parsed = bytes.withUnsafeBufferPointer { buffer -> [Entry]? in
+            guard let base = buffer.baseAddress else { return [] }
+            var entries: [Entry] = []
+            entries.reserveCapacity(buffer.count / 32 + 1)
+            let count = buffer.count
+            var position = 0
+            while position < count {
+                var mode: UInt32 = 0
+                var digits = 0
+                while position < count, base[position] != 32 {
+                    let digit = base[position] &- 48
+                    guard digit < 8, digits < 7 else { return nil }
+                    mode = mode << 3 | UInt32(digit)
+                    digits += 1
+                    position += 1
+                }
+                let nameStart = position + 1
+                guard digits > 0, nameStart < count,
+                    let zero = memchr(base + nameStart, 0, count - nameStart)
+                else { return nil }
+                let nameEnd = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(zero))
+                guard nameEnd > nameStart, nameEnd + 21 <= count else { return nil }
+                entries.append(Entry(mode: mode, name: nameStart..<nameEnd, id: nameEnd + 1))
+                position = nameEnd + 21
             }
-            let nameStart = position + 1
-            var nameEnd = nameStart
-            while nameEnd < count, bytes[nameEnd] != 0 { nameEnd += 1 }
-            guard digits > 0, nameEnd > nameStart, nameEnd + 21 <= count else { return nil }
-            entries.append(Entry(mode: mode, name: nameStart..<nameEnd, id: nameEnd + 1))
-            position = nameEnd + 21
+            return entries
         }
+        guard let parsed else { return nil }
         self.bytes = bytes
-        self.entries = entries
+        self.entries = parsed
     }
 
     /// The same entries written out from a tree libgit2 read.
