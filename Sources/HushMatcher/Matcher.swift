@@ -64,6 +64,9 @@ public final class Matcher: @unchecked Sendable {
         public var profile: RuleProfile?
         /// For `farKeywords`, made on first use.
         var farKeywords: VectorscanDatabase.Scratch?
+        /// Rules' confirmation regexes, by rule index, fetched on first use
+        /// (the rule's own copy is behind a lock).
+        var regexes: [PCRE2Regex?] = []
         init(vectorscan: VectorscanDatabase.Scratch, pcre: PCRE2Regex.Scratch) {
             self.vectorscan = vectorscan
             self.pcre = pcre
@@ -113,6 +116,7 @@ public final class Matcher: @unchecked Sendable {
                         ? match.whole.upperBound : match.secret.lowerBound
                     position = max(resume, position + 1)
                 }
+                if seen.isEmpty { seen.reserveCapacity(64) }
                 guard match.whole.upperBound < end || end == bytes.count, !match.secret.isEmpty,
                     seen.insert(CandidateKey(rule: index, start: match.whole.lowerBound, end: match.whole.upperBound))
                         .inserted,
@@ -137,7 +141,11 @@ public final class Matcher: @unchecked Sendable {
                 }
             }
             let compiled = compiledRules[index]
-            guard let regex = try? compiled.regex() else { return true }
+            if scratch.regexes.count != compiledRules.count {
+                scratch.regexes = [PCRE2Regex?](repeating: nil, count: compiledRules.count)
+            }
+            if scratch.regexes[index] == nil { scratch.regexes[index] = try? compiled.regex() }
+            guard let regex = scratch.regexes[index] else { return true }
             if compiled.isContextDriven {
                 // `end` is the end of a context word. Every secret this word
                 // can vouch for (it lies `lookbehind` before the secret to 256

@@ -328,10 +328,9 @@ public final class ScanEngine: @unchecked Sendable {
     /// classifier for rules that ask for it.
     func refine(_ candidate: Candidate, in buffer: UnsafeBufferPointer<UInt8>, path: String, isCode: Bool) -> Candidate?
     {
-        let rule = matcher.rules[candidate.ruleIndex]
         let secret = text(buffer, candidate.secret)
         var refined = candidate
-        if let classifier = rule.classifier {
+        if let classifier = matcher.rules[candidate.ruleIndex].classifier {
             let key = candidate.key.map { text(buffer, $0) }
             let kind: KeyName.Kind? = classifier == "password" ? .password : nil
             let form = valueForm(of: candidate.secret, in: buffer, isCode: isCode)
