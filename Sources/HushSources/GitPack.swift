@@ -58,12 +58,46 @@ public final class GitPack: @unchecked Sendable {
         var boundaries: [UInt64] = []
         boundaries.reserveCapacity(count + 1)
         Self.forEachEntry(in: index) { _, offset in boundaries.append(offset) }
-        boundaries.sort()
+        Self.radixSort(&boundaries)
         boundaries.append(UInt64(size - 20))
         self.boundaries = boundaries
     }
 
     deinit { close(descriptor) }
+
+    /// Sorts offsets 16 bits at a time, least significant first, as many
+    /// passes as the largest needs: a pack index lists its offsets in
+    /// object-id order, and a comparison sort of a large pack's took as long
+    /// as opening the rest of it.
+    static func radixSort(_ values: inout [UInt64]) {
+        guard values.count > 1, let largest = values.max() else { return }
+        var scratch = [UInt64](repeating: 0, count: values.count)
+        var counts = [Int](repeating: 0, count: 1 << 16)
+        var shift: UInt64 = 0
+        while shift < 64, largest >> shift != 0 {
+            values.withUnsafeMutableBufferPointer { source in
+                scratch.withUnsafeMutableBufferPointer { target in
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        counts.update(repeating: 0)
+                        for value in source { counts[Int((value >> shift) & 0xFFFF)] += 1 }
+                        var total = 0
+                        for digit in 0..<counts.count {
+                            let here = counts[digit]
+                            counts[digit] = total
+                            total += here
+                        }
+                        for value in source {
+                            let digit = Int((value >> shift) & 0xFFFF)
+                            target[counts[digit]] = value
+                            counts[digit] += 1
+                        }
+                    }
+                }
+            }
+            swap(&values, &scratch)
+            shift += 16
+        }
+    }
 
     /// The kind of a pack entry; deltas name their base.
     public enum Kind: Equatable, Sendable {
@@ -235,10 +269,12 @@ public final class GitPack: @unchecked Sendable {
         let needed = Int(boundaries[entry + 1]) - first
         guard first >= 12, needed > 0, needed <= 64 << 20 else { return ([], [], nil) }
         let count = min(max(window, needed), size - 20 - first)
-        var bytes = [UInt8](repeating: 0, count: count)
-        guard bytes.withUnsafeMutableBufferPointer({ readFully(into: $0, count: count, at: first) }) else {
-            return ([], [], nil)
+        var read = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            read = readFully(into: buffer, count: count, at: first)
+            initialized = read ? count : 0
         }
+        guard read else { return ([], [], nil) }
         var commits: [(offset: UInt64, size: Int, stream: Range<Int>)] = []
         var index = entry
         while index + 1 < boundaries.count {
