@@ -84,7 +84,7 @@ public struct GitCommitHeader: Sendable, Equatable {
     /// a history walk then finds most commits here instead of reading them
     /// one by one.
     public static func leadingCommits(
-        in packs: [GitPack], workers: Int, window: Int = 16 << 20
+        in packs: [GitPack], workers: Int, window: Int = 4 << 20
     ) -> [GitObjectID: GitCommitHeader] {
         var headers: [GitObjectID: GitCommitHeader] = [:]
         for pack in packs {
