@@ -299,34 +299,49 @@ public struct GitHistoryWalker {
     }
 
     /// Parents before children; otherwise oldest committer time first.
+    /// Works on positions in an array, so each id is hashed once.
     private func topologicalOrder(_ commits: [GitObjectID: GitCommitHeader]) -> [GitCommitHeader] {
-        let byTime = commits.values.sorted { ($0.commitTime, $0.id) < ($1.commitTime, $1.id) }
-        var emitted = Set<GitObjectID>()
-        emitted.reserveCapacity(commits.count)
+        let all = Array(commits.values)
+        var position: [GitObjectID: Int32] = [:]
+        position.reserveCapacity(all.count)
+        for (index, commit) in all.enumerated() { position[commit.id] = Int32(index) }
+        // Each commit's parents among `commits`, in order: `parents[parentStart[i]..<parentStart[i + 1]]`.
+        var parentStart = [Int32](repeating: 0, count: all.count + 1)
+        var parents: [Int32] = []
+        parents.reserveCapacity(all.count + all.count / 8)
+        for (index, commit) in all.enumerated() {
+            for parent in commit.parents { if let found = position[parent] { parents.append(found) } }
+            parentStart[index + 1] = Int32(parents.count)
+        }
+        let byTime = all.indices.sorted { (all[$0].commitTime, all[$0].id) < (all[$1].commitTime, all[$1].id) }
+        var emitted = [Bool](repeating: false, count: all.count)
+        var onStack = [Bool](repeating: false, count: all.count)
         var order: [GitCommitHeader] = []
-        order.reserveCapacity(commits.count)
-        for start in byTime where !emitted.contains(start.id) {
+        order.reserveCapacity(all.count)
+        var stack: [(commit: Int, resume: Int)] = []
+        for start in byTime where !emitted[start] {
             // Iterative depth-first: emit a commit once all its parents are out.
-            var stack: [(GitCommitHeader, Int)] = [(start, 0)]
-            var onStack: Set<GitObjectID> = [start.id]
+            stack.append((start, Int(parentStart[start])))
+            onStack[start] = true
             while let (commit, resume) = stack.popLast() {
                 var next = resume
                 var pushed = false
-                while next < commit.parents.count {
-                    let parent = commit.parents[next]
+                let end = Int(parentStart[commit + 1])
+                while next < end {
+                    let parent = Int(parents[next])
                     next += 1
-                    if let parentCommit = commits[parent], !emitted.contains(parent), !onStack.contains(parent) {
+                    if !emitted[parent], !onStack[parent] {
                         stack.append((commit, next))
-                        stack.append((parentCommit, 0))
-                        onStack.insert(parent)
+                        stack.append((parent, Int(parentStart[parent])))
+                        onStack[parent] = true
                         pushed = true
                         break
                     }
                 }
                 if !pushed {
-                    emitted.insert(commit.id)
-                    onStack.remove(commit.id)
-                    order.append(commit)
+                    emitted[commit] = true
+                    onStack[commit] = false
+                    order.append(all[commit])
                 }
             }
         }
