@@ -40,35 +40,52 @@ public struct GitPackPlan {
         -> GitPackPlan
     {
         var plan = GitPackPlan()
-        var position: [GitObjectID: Int32] = [:]
-        position.reserveCapacity(ids.count)
-        for (index, id) in ids.enumerated() where position[id] == nil { position[id] = Int32(index) }
-        var placed = [Bool](repeating: false, count: ids.count)
+        // Each id once (the first position that names it).
+        var unique = Set<GitObjectID>()
+        unique.reserveCapacity(ids.count)
+        var pending: [Int32] = []
+        pending.reserveCapacity(ids.count)
+        for (index, id) in ids.enumerated() where unique.insert(id).inserted { pending.append(Int32(index)) }
         for pack in packs {
+            guard !pending.isEmpty else { break }
+            // Looked up in the index by every worker; what is not here stays pending.
+            let found = offsets(of: pending, ids: ids, in: pack, workers: workers)
             var members: [(index: Int32, offset: UInt64)] = []
-            pack.forEachObject { id, offset in
-                if let index = position[id], !placed[Int(index)] {
-                    placed[Int(index)] = true
-                    members.append((index, offset))
-                }
+            var missing: [Int32] = []
+            for (index, offset) in zip(pending, found) {
+                if offset == noBase { missing.append(index) } else { members.append((index, offset)) }
             }
+            pending = missing
+            // In pack order: the header reads then go through the file forwards.
+            members.sort { $0.offset < $1.offset }
             guard !members.isEmpty else { continue }
             let packNumber = plan.packs.count
             plan.packs.append(pack)
-            var roots: [UInt64: UInt64] = [:]
-            var bases = Set<UInt64>()
             // One header read per member, spread over the workers; each member's
             // base is then known without reading again.
             let memberBases = deltaBases(of: members.map(\.offset), in: pack, workers: workers)
             var baseOf: [UInt64: UInt64] = [:]
-            baseOf.reserveCapacity(members.count)
-            for (member, base) in zip(members, memberBases) { baseOf[member.offset] = base }
-            var groups: [UInt64: [(index: Int32, offset: UInt64)]] = [:]
-            for member in members {
-                let root = root(of: member.offset, in: pack, knownBases: baseOf, memo: &roots, bases: &bases)
-                groups[root, default: []].append(member)
+            for (member, base) in zip(members, memberBases) where base != noBase { baseOf[member.offset] = base }
+            // Only deltas have chains to follow; a blob stored whole is its own root.
+            var roots: [UInt64: UInt64] = [:]
+            var bases = Set<UInt64>()
+            var rootOf = [UInt64](repeating: 0, count: members.count)
+            for (number, member) in members.enumerated() {
+                rootOf[number] =
+                    memberBases[number] == noBase
+                    ? member.offset
+                    : root(of: member.offset, in: pack, knownBases: baseOf, memo: &roots, bases: &bases)
             }
             plan.bases.append(bases)
+            // A whole blob no delta is made from is a family of its own.
+            var groups: [UInt64: [(index: Int32, offset: UInt64)]] = [:]
+            for (number, member) in members.enumerated() {
+                if rootOf[number] == member.offset, !bases.contains(member.offset) {
+                    plan.families.append(Family(pack: packNumber, members: [member]))
+                } else {
+                    groups[rootOf[number], default: []].append(member)
+                }
+            }
             for var group in groups.values {
                 group.sort { $0.offset < $1.offset }
                 var start = 0
@@ -80,10 +97,22 @@ public struct GitPackPlan {
             }
         }
         plan.families.sort { $0.members.count > $1.members.count }
-        for (index, done) in placed.enumerated() where !done && position[ids[index]] == Int32(index) {
-            plan.unpacked.append(Int32(index))
-        }
+        plan.unpacked = pending
         return plan
+    }
+
+    /// The offset of each of `positions`' ids in `pack` (`noBase`: not
+    /// there), looked up in its index by `workers` threads.
+    static func offsets(of positions: [Int32], ids: [GitObjectID], in pack: GitPack, workers: Int) -> [UInt64] {
+        [UInt64](unsafeUninitializedCapacity: positions.count) { buffer, initialized in
+            let output = buffer
+            forEachPiece(of: positions.count, workers: workers, parallelFrom: 4096) { piece in
+                for index in piece {
+                    (output.baseAddress! + index).initialize(to: pack.offset(of: ids[Int(positions[index])]) ?? noBase)
+                }
+            }
+            initialized = positions.count
+        }
     }
 
     /// Marks an entry that is no delta (or cannot be read) in `deltaBases`.
