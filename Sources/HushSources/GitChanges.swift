@@ -80,6 +80,14 @@ public struct GitChangeSet: Sendable {
 
     /// Appends the changes of `part` (whose commit indices are already global).
     mutating func merge(_ part: GitChangeSet) {
+        if blobs.isEmpty, paths.isEmpty, changes.isEmpty, previous.isEmpty {
+            // Interning into nothing keeps every index: take the part as it is.
+            (blobs, blobIndex, paths, pathIndex) = (part.blobs, part.blobIndex, part.paths, part.pathIndex)
+            (changes, previous) = (part.changes, part.previous)
+            submodulePaths.formUnion(part.submodulePaths)
+            missingTrees += part.missingTrees
+            return
+        }
         let blobMap = part.blobs.map { intern(blob: $0) }
         let pathMap = part.paths.map { intern(path: $0) }
         let offset = Int32(previous.count)
