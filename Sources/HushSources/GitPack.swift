@@ -224,8 +224,13 @@ public final class GitPack: @unchecked Sendable {
     private func withStream<T>(
         of entry: Entry, in inflater: GitInflater, _ body: (UnsafeRawPointer, Int) -> T
     ) -> T? {
-        // The entry's data ends where the next entry starts.
-        guard let end = end(after: entry.dataOffset) else { return nil }
+        // The entry's data ends where the next entry starts (where the
+        // entry `loadEntry` read ends, when it is this one).
+        let loadedEnd = inflater.loaded.flatMap { loaded in
+            loaded.pack == ObjectIdentifier(self) && loaded.offset <= entry.dataOffset
+                && entry.dataOffset < loaded.offset + loaded.count ? loaded.offset + loaded.count : nil
+        }
+        guard let end = loadedEnd ?? end(after: entry.dataOffset) else { return nil }
         let count = end - entry.dataOffset
         // Deflate expands at most about 1,032 times: a larger size is a damaged
         // (or hostile) header, refused before it is allocated.
