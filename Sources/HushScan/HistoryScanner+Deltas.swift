@@ -200,6 +200,7 @@ extension HistoryScanner {
     ) -> [LocatedFinding]? {
         guard let base = memory.blobs[baseOffset], !base.marksNextLines else { return nil }
         let changes = Self.changes(copies: copies, count: buffer.count, baseCount: base.count)
+        if ScanEngine.regionsCoverMost(changes, count: buffer.count) { return nil }
         let lines = LineTable(buffer)
         guard let near = engine.sourcedFindings(in: buffer, path: "", scratch: scratch, near: changes, lines: lines)
         else { return nil }

@@ -84,6 +84,22 @@ public final class ScanEngine: @unchecked Sendable {
     /// the near rules, and room for the prefilter match before a hit.
     static let changeRadius = Matcher.nearReach + 1024
 
+    /// Whether the regions around `changes` (sorted) in a buffer of
+    /// `count` bytes would cover so much of it that it is scanned whole
+    /// anyway: judged before its lines are indexed, from the widened changes
+    /// alone (the regions hold them, and more, out to whole lines).
+    static func regionsCoverMost(_ changes: [Range<Int>], count: Int) -> Bool {
+        var covered = 0
+        var reached = 0
+        for change in changes {
+            let start = max(0, change.lowerBound - changeRadius, reached)
+            let end = min(count, change.upperBound + changeRadius)
+            if end > start { covered += end - start }
+            reached = max(reached, end)
+        }
+        return covered * 10 >= count * 6
+    }
+
     /// A region edge that would have to go this much farther to reach its
     /// line's end is cut inside the line instead, when it may be.
     static let longLine = 4096

@@ -1,0 +1,49 @@
+import XCTest
+
+@testable import HushScan
+
+/// A blob read as a new version of another is scanned only around its
+/// changes, unless those regions would cover most of it. That is first
+/// judged from the changes alone, before the blob's lines are indexed: the
+/// early answer must never say "most" when the regions would not.
+final class ChangeRegionTests: XCTestCase {
+    func testEarlyCoverageJudgementAgreesWithTheRegions() {
+        var state: UInt64 = 0x0DDB_1A5E_5BAD_5EED
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33) % bound
+        }
+        var saidMost = 0
+        var saidLess = 0
+        for _ in 0..<400 {
+            // Buffers from a few hundred bytes to 60 KB, lines of 1 to 200 bytes.
+            let count = 200 + next(60_000)
+            var bytes = [UInt8](repeating: 97, count: count)
+            var position = next(200)
+            while position < count {
+                bytes[position] = 10
+                position += 1 + next(200)
+            }
+            var changes: [Range<Int>] = []
+            var at = next(count)
+            for _ in 0..<(1 + next(4)) where at < count {
+                let end = min(count, at + next(300))
+                changes.append(at..<end)
+                at = end + next(count / 2 + 1)
+            }
+            let covered = bytes.withUnsafeBufferPointer { buffer in
+                ScanEngine.regions(
+                    around: changes, in: buffer, lines: LineTable(buffer), by: ScanEngine.changeRadius
+                ).reduce(0) { $0 + $1.count }
+            }
+            if ScanEngine.regionsCoverMost(changes, count: count) {
+                saidMost += 1
+                XCTAssertGreaterThanOrEqual(covered * 10, count * 6, "changes \(changes) in \(count) bytes")
+            } else {
+                saidLess += 1
+            }
+        }
+        XCTAssertGreaterThan(saidMost, 50, "small buffers are judged early")
+        XCTAssertGreaterThan(saidLess, 50, "large buffers are not")
+    }
+}
