@@ -371,11 +371,15 @@ public struct GitHistoryWalker {
             var unchanged = false
             for (number, parent) in parents.enumerated() {
                 var cursor = cursors[number]
-                while cursor < parent.entries.count, parent.compare(parent.entries[cursor], with: entry, in: tree) < 0 {
+                // Each parent entry is compared once: skipped while before this one.
+                var order = 1
+                while cursor < parent.entries.count {
+                    order = parent.compare(parent.entries[cursor], with: entry, in: tree)
+                    if order >= 0 { break }
                     cursor += 1
                 }
                 cursors[number] = cursor
-                if cursor < parent.entries.count, parent.compare(parent.entries[cursor], with: entry, in: tree) == 0 {
+                if cursor < parent.entries.count, order == 0 {
                     matches[number] = parent.entries[cursor]
                     if parent.sameObject(parent.entries[cursor], as: entry, in: tree) { unchanged = true }
                 } else {
