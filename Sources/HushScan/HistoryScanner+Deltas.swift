@@ -116,15 +116,20 @@ extension HistoryScanner {
     static func sharedEnds(_ old: UnsafeBufferPointer<UInt8>, _ new: UnsafeBufferPointer<UInt8>) -> [GitDeltaCopy] {
         guard let oldBase = old.baseAddress, let newBase = new.baseAddress else { return [] }
         let limit = min(old.count, new.count)
+        // Compared 4 KB at a time, then 256 bytes, then byte by byte.
         var prefix = 0
-        while prefix + 256 <= limit, memcmp(oldBase + prefix, newBase + prefix, 256) == 0 { prefix += 256 }
+        for step in [4096, 256] {
+            while prefix + step <= limit, memcmp(oldBase + prefix, newBase + prefix, step) == 0 { prefix += step }
+        }
         while prefix < limit, old[prefix] == new[prefix] { prefix += 1 }
         var suffix = 0
         let room = limit - prefix
-        while suffix + 256 <= room,
-            memcmp(oldBase + old.count - suffix - 256, newBase + new.count - suffix - 256, 256) == 0
-        {
-            suffix += 256
+        for step in [4096, 256] {
+            while suffix + step <= room,
+                memcmp(oldBase + old.count - suffix - step, newBase + new.count - suffix - step, step) == 0
+            {
+                suffix += step
+            }
         }
         while suffix < room, old[old.count - suffix - 1] == new[new.count - suffix - 1] { suffix += 1 }
         // Lines added or removed whole can be put one byte earlier or later.

@@ -78,6 +78,13 @@ extension GitInflater {
         return inflate(stream, count: count, size: size, from: nil, of: nil)
     }
 
+    /// Whether igzip's kept history (`count` bytes at `kept`) is the last
+    /// output (at `output`), checked at both ends: a restart rebuilds it
+    /// from the output, and the stream's checksum catches any other case.
+    private static func historyMatches(_ kept: UnsafeRawPointer, _ output: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        memcmp(kept, output, 64) == 0 && memcmp(kept + (count - 64), output + (count - 64), 64) == 0
+    }
+
     /// Inflates in steps of `GitInflateTrail.spacing` input bytes, starting
     /// over or from `mark` (a snapshot of `previous`).
     private func inflate(
@@ -131,9 +138,9 @@ extension GitInflater {
                 // fields; a snapshot holds only where it is, not the bytes.
                 let history = Int(state.pointee.tmp_out_valid)
                 let written = Int(state.pointee.total_out)
-                if history == Int(state.pointee.tmp_out_processed), history <= written, written < size,
-                    memcmp(UnsafeRawPointer(state) + progressSize, buffer.baseAddress! + (written - history), history)
-                        == 0
+                if history == Int(state.pointee.tmp_out_processed), history >= 64, history <= written, written < size,
+                    Self.historyMatches(
+                        UnsafeRawPointer(state) + progressSize, buffer.baseAddress! + (written - history), history)
                 {
                     marks.append(
                         GitInflateTrail.Mark(
