@@ -4,6 +4,14 @@ import HushSources
 import HushTestSupport
 import XCTest
 
+/// A fast-import commit on `main`, dated and named by `version`, that
+/// writes `text` to `path`.
+private func fastImportCommit(_ version: Int, path: String, _ text: String) -> String {
+    "commit refs/heads/main\ncommitter Dev <dev@example.com> \(1_700_000_000 + version * 60) +0000\n"
+        + "data \(("v\(version)").utf8.count)\nv\(version)\n"
+        + "M 100644 inline \(path)\ndata \(text.utf8.count)\n\(text)\n"
+}
+
 /// Hush reads packed blobs itself (pack index, zlib, deltas); every blob must
 /// come out exactly as git stores it, and damage must not lose the rest.
 final class PackReaderTests: XCTestCase {
@@ -24,9 +32,7 @@ final class PackReaderTests: XCTestCase {
             var content = lines
             if let line = planted[version] { content.insert(line, at: content.count / 2) }
             let text = content.joined(separator: "\n") + "\n"
-            stream += "commit refs/heads/main\ncommitter Dev <dev@example.com> \(1_700_000_000 + version * 60) +0000\n"
-            stream += "data \(("v\(version)").utf8.count)\nv\(version)\n"
-            stream += "M 100644 inline config/app.ini\ndata \(text.utf8.count)\n\(text)\n"
+            stream += fastImportCommit(version, path: "config/app.ini", text)
             // A second file, so that blobs of two families share the pack.
             let other = "name = other \(version)\nshared = \(String(repeating: "x", count: 200))\n"
             stream += "M 100644 inline other.txt\ndata \(other.utf8.count)\n\(other)\n"
@@ -193,9 +199,7 @@ final class PackReaderTests: XCTestCase {
             default: break
             }
             let text = lines.joined(separator: "\n") + "\n"
-            stream += "commit refs/heads/main\ncommitter Dev <dev@example.com> \(1_700_000_000 + version * 60) +0000\n"
-            stream += "data \(("v\(version)").utf8.count)\nv\(version)\n"
-            stream += "M 100644 inline settings.conf\ndata \(text.utf8.count)\n\(text)\n"
+            stream += fastImportCommit(version, path: "settings.conf", text)
         }
         try repo.git(["fast-import", "--quiet"], input: stream)
         try repo.git(["repack", "-adfq", "--window=20", "--depth=30"])
@@ -272,9 +276,7 @@ final class PackReaderTests: XCTestCase {
             var content = lines
             content.insert("[" + items.joined(separator: ",") + "]", at: 20)
             let text = content.joined(separator: "\n") + "\n"
-            stream += "commit refs/heads/main\ncommitter Dev <dev@example.com> \(1_700_000_000 + version * 60) +0000\n"
-            stream += "data \(("v\(version)").utf8.count)\nv\(version)\n"
-            stream += "M 100644 inline data/catalog.json\ndata \(text.utf8.count)\n\(text)\n"
+            stream += fastImportCommit(version, path: "data/catalog.json", text)
         }
         try repo.git(["fast-import", "--quiet"], input: stream)
         try repo.git(["repack", "-adfq", "--window=0"])
@@ -309,9 +311,7 @@ final class InflateTrailTests: XCTestCase {
             default: break
             }
             let text = lines.joined(separator: "\n") + "\n"
-            stream += "commit refs/heads/main\ncommitter Dev <dev@example.com> \(1_700_000_000 + version * 60) +0000\n"
-            stream += "data \(("v\(version)").utf8.count)\nv\(version)\n"
-            stream += "M 100644 inline data/records.json\ndata \(text.utf8.count)\n\(text)\n"
+            stream += fastImportCommit(version, path: "data/records.json", text)
         }
         try repo.git(["fast-import", "--quiet"], input: stream)
         try repo.git(["repack", "-adfq", "--window=0"])
