@@ -41,8 +41,13 @@ public final class GitInflateTrail {
         self.restart = restart
     }
 
-    /// Input bytes between snapshots.
+    /// Input bytes between snapshots, at least: a stream keeps at most
+    /// `maxMarks` of them (each holds about 21 KB of igzip's tables).
     public static let spacing = 32 * 1024
+    static let maxMarks = 256
+
+    /// Input bytes between the snapshots of a stream of `count` bytes.
+    static func spacing(forStreamOf count: Int) -> Int { max(spacing, count / maxMarks) }
 
     /// The last snapshot that `stream` (`count` bytes) shares with this
     /// trail's stream, nil when they part before the first one.
@@ -85,8 +90,8 @@ extension GitInflater {
         memcmp(kept, output, 64) == 0 && memcmp(kept + (count - 64), output + (count - 64), 64) == 0
     }
 
-    /// Inflates in steps of `GitInflateTrail.spacing` input bytes, starting
-    /// over or from `mark` (a snapshot of `previous`).
+    /// Inflates in steps of `GitInflateTrail.spacing(forStreamOf:)` input
+    /// bytes, starting over or from `mark` (a snapshot of `previous`).
     private func inflate(
         _ stream: UnsafePointer<UInt8>, count: Int, size: Int, from mark: GitInflateTrail.Mark?,
         of previous: GitInflateTrail?
@@ -94,6 +99,7 @@ extension GitInflater {
         let room = size + 64
         guard count <= Int(UInt32.max), room <= Int(UInt32.max) else { return nil }
         let progressSize = hush_inflate_progress_size()
+        let spacing = GitInflateTrail.spacing(forStreamOf: count)
         var marks = previous?.marks.prefix { $0.input <= (mark?.input ?? 0) }.map { $0 } ?? []
         var failed = false
         let output = [UInt8](unsafeUninitializedCapacity: room) { buffer, initialized in
@@ -119,7 +125,7 @@ extension GitInflater {
                 state.pointee.avail_out = UInt32(room)
             }
             while true {
-                let step = min(GitInflateTrail.spacing, count - consumed)
+                let step = min(spacing, count - consumed)
                 state.pointee.next_in = UnsafeMutablePointer(mutating: stream + consumed)
                 state.pointee.avail_in = UInt32(step)
                 let result = isal_inflate(state)
