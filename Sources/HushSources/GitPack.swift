@@ -224,20 +224,18 @@ public final class GitPack: @unchecked Sendable {
     private func withStream<T>(
         of entry: Entry, in inflater: GitInflater, _ body: (UnsafeRawPointer, Int) -> T
     ) -> T? {
-        // The entry's data ends where the next entry starts (where the
-        // entry `loadEntry` read ends, when it is this one).
-        let loadedEnd = inflater.loaded.flatMap { loaded in
+        // The entry `loadEntry` read into the inflater's buffer, when it is this one.
+        let loaded = inflater.loaded.flatMap { loaded in
             loaded.pack == ObjectIdentifier(self) && loaded.offset <= entry.dataOffset
-                && entry.dataOffset < loaded.offset + loaded.count ? loaded.offset + loaded.count : nil
+                && entry.dataOffset < loaded.offset + loaded.count ? loaded : nil
         }
-        guard let end = loadedEnd ?? end(after: entry.dataOffset) else { return nil }
+        // The entry's data ends where the next entry starts: where that read ends.
+        guard let end = loaded.map({ $0.offset + $0.count }) ?? end(after: entry.dataOffset) else { return nil }
         let count = end - entry.dataOffset
         // Deflate expands at most about 1,032 times: a larger size is a damaged
         // (or hostile) header, refused before it is allocated.
         guard count > 0, entry.size <= count * 1032 + 64 else { return nil }
-        if let loaded = inflater.loaded, loaded.pack == ObjectIdentifier(self), loaded.offset <= entry.dataOffset,
-            entry.dataOffset + count <= loaded.offset + loaded.count
-        {
+        if let loaded {
             return inflater.withLoadedInput { buffer in
                 body(UnsafeRawPointer(buffer.baseAddress! + (entry.dataOffset - loaded.offset)), count)
             }
