@@ -104,14 +104,8 @@ public struct GitPackPlan {
     /// The offset of each of `positions`' ids in `pack` (`noBase`: not
     /// there), looked up in its index by `workers` threads.
     static func offsets(of positions: [Int32], ids: [GitObjectID], in pack: GitPack, workers: Int) -> [UInt64] {
-        [UInt64](unsafeUninitializedCapacity: positions.count) { buffer, initialized in
-            let output = buffer
-            forEachPiece(of: positions.count, workers: workers, parallelFrom: 4096) { piece in
-                for index in piece {
-                    (output.baseAddress! + index).initialize(to: pack.offset(of: ids[Int(positions[index])]) ?? noBase)
-                }
-            }
-            initialized = positions.count
+        mapPieces(of: positions.count, workers: workers, parallelFrom: 4096) {
+            pack.offset(of: ids[Int(positions[$0])]) ?? noBase
         }
     }
 
@@ -121,19 +115,16 @@ public struct GitPackPlan {
     /// The base offset of each entry at `offsets` (`noBase` for entries that
     /// are no delta or cannot be read), read by `workers` threads.
     static func deltaBases(of offsets: [UInt64], in pack: GitPack, workers: Int) -> [UInt64] {
-        func base(at offset: UInt64) -> UInt64 {
-            switch pack.entry(at: offset)?.kind {
-            case .offsetDelta(let base): return base
-            case .referenceDelta(let id): return pack.offset(of: id) ?? noBase
-            default: return noBase
-            }
-        }
-        return [UInt64](unsafeUninitializedCapacity: offsets.count) { buffer, initialized in
-            let output = buffer
-            forEachPiece(of: offsets.count, workers: workers, parallelFrom: 4096) { piece in
-                for index in piece { (output.baseAddress! + index).initialize(to: base(at: offsets[index])) }
-            }
-            initialized = offsets.count
+        mapPieces(of: offsets.count, workers: workers, parallelFrom: 4096) { deltaBase(at: offsets[$0], in: pack) }
+    }
+
+    /// The base offset of the entry at `offset` (`noBase` when it is no
+    /// delta or cannot be read).
+    static func deltaBase(at offset: UInt64, in pack: GitPack) -> UInt64 {
+        switch pack.entry(at: offset)?.kind {
+        case .offsetDelta(let base): return base
+        case .referenceDelta(let id): return pack.offset(of: id) ?? noBase
+        default: return noBase
         }
     }
 
@@ -158,7 +149,7 @@ public struct GitPackPlan {
                 root = current
                 break
             }
-            let next = knownBases[current] ?? deltaBases(of: [current], in: pack, workers: 1)[0]
+            let next = knownBases[current] ?? deltaBase(at: current, in: pack)
             guard next != noBase, next != current else {
                 root = current
                 break

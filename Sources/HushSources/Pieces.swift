@@ -14,3 +14,15 @@ func forEachPiece(of count: Int, workers: Int, parallelFrom: Int, _ body: (Range
         body(min(count, piece * size)..<min(count, (piece + 1) * size))
     }
 }
+
+/// `transform` of every index in `0..<count`, computed piece by piece on
+/// `workers` threads as `forEachPiece` cuts them.
+func mapPieces<T>(of count: Int, workers: Int, parallelFrom: Int, _ transform: (Int) -> T) -> [T] {
+    [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        let output = buffer
+        forEachPiece(of: count, workers: workers, parallelFrom: parallelFrom) { piece in
+            for index in piece { (output.baseAddress! + index).initialize(to: transform(index)) }
+        }
+        initialized = count
+    }
+}
