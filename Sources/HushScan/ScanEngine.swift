@@ -89,15 +89,24 @@ public final class ScanEngine: @unchecked Sendable {
     /// anyway: judged before its lines are indexed, from the widened changes
     /// alone (the regions hold them, and more, out to whole lines).
     static func regionsCoverMost(_ changes: [Range<Int>], count: Int) -> Bool {
-        var covered = 0
-        var reached = 0
-        for change in changes {
-            let start = max(0, change.lowerBound - changeRadius, reached)
-            let end = min(count, change.upperBound + changeRadius)
-            if end > start { covered += end - start }
-            reached = max(reached, end)
-        }
+        let covered = widened(changes, count: count, by: changeRadius).reduce(0) { $0 + $1.count }
         return covered * 10 >= count * 6
+    }
+
+    /// `changes` (sorted) widened by `distance` on each side within
+    /// `0..<count`, merged where they meet.
+    static func widened(_ changes: [Range<Int>], count: Int, by distance: Int) -> [Range<Int>] {
+        var widened: [Range<Int>] = []
+        for change in changes {
+            let start = max(0, change.lowerBound - distance)
+            let end = min(count, change.upperBound + distance)
+            if let last = widened.last, start <= last.upperBound {
+                widened[widened.count - 1] = last.lowerBound..<max(end, last.upperBound)
+            } else {
+                widened.append(start..<end)
+            }
+        }
+        return widened
     }
 
     /// A region edge that would have to go this much farther to reach its
@@ -116,18 +125,8 @@ public final class ScanEngine: @unchecked Sendable {
     static func regions(
         around changes: [Range<Int>], in buffer: UnsafeBufferPointer<UInt8>, lines: LineTable, by distance: Int
     ) -> [Range<Int>] {
-        var widened: [Range<Int>] = []
-        for change in changes {
-            let start = max(0, change.lowerBound - distance)
-            let end = min(buffer.count, change.upperBound + distance)
-            if let last = widened.last, start <= last.upperBound {
-                widened[widened.count - 1] = last.lowerBound..<max(end, last.upperBound)
-            } else {
-                widened.append(start..<end)
-            }
-        }
         var regions: [Range<Int>] = []
-        for range in widened {
+        for range in widened(changes, count: buffer.count, by: distance) {
             var start = range.lowerBound
             let startLine = lines.locate(start)
             if start > startLine.lineStart {
