@@ -66,16 +66,18 @@ public final class Matcher: @unchecked Sendable {
         var farKeywords: VectorscanDatabase.Scratch?
         /// Rules' confirmation regexes, by rule index, fetched on first use
         /// (the rule's own copy is behind a lock).
-        var regexes: [PCRE2Regex?] = []
-        init(vectorscan: VectorscanDatabase.Scratch, pcre: PCRE2Regex.Scratch) {
+        var regexes: [PCRE2Regex?]
+        init(vectorscan: VectorscanDatabase.Scratch, pcre: PCRE2Regex.Scratch, rules: Int) {
             self.vectorscan = vectorscan
             self.pcre = pcre
+            regexes = [PCRE2Regex?](repeating: nil, count: rules)
         }
     }
 
     /// A new scratch space; each thread that calls `scan` needs its own.
     public func makeScratch() -> Scratch {
-        Scratch(vectorscan: database.makeScratch(), pcre: PCRE2Regex.Scratch(groups: maxGroups))
+        Scratch(
+            vectorscan: database.makeScratch(), pcre: PCRE2Regex.Scratch(groups: maxGroups), rules: compiledRules.count)
     }
 
     /// Every confirmed candidate in `bytes`, ordered by position, with
@@ -141,9 +143,6 @@ public final class Matcher: @unchecked Sendable {
                 }
             }
             let compiled = compiledRules[index]
-            if scratch.regexes.count != compiledRules.count {
-                scratch.regexes = [PCRE2Regex?](repeating: nil, count: compiledRules.count)
-            }
             if scratch.regexes[index] == nil { scratch.regexes[index] = try? compiled.regex() }
             guard let regex = scratch.regexes[index] else { return true }
             if compiled.isContextDriven {
