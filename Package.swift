@@ -84,10 +84,11 @@ let package = Package(
         .target(name: "HushTestSupport", dependencies: ["HushSources"], path: "Tests/HushTestSupport"),
         .testTarget(name: "HushRulesTests", dependencies: ["HushRules", "HushMatcher", "HushScan"]),
         .testTarget(name: "HushMatcherTests", dependencies: ["HushMatcher", "HushRules"]),
-        .testTarget(name: "HushSourcesTests", dependencies: ["HushSources"]),
+        .testTarget(name: "HushSourcesTests", dependencies: ["HushSources", "HushTestSupport"]),
         .testTarget(name: "HushReportTests", dependencies: ["HushReport", "HushScan", "HushMatcher", "HushRules"]),
         .testTarget(
-            name: "HushScanTests", dependencies: ["HushScan", "HushSources", "HushRules", "HushMatcher", "HushCrypto"]),
+            name: "HushScanTests",
+            dependencies: ["HushScan", "HushSources", "HushRules", "HushMatcher", "HushCrypto", "HushTestSupport"]),
         .testTarget(name: "HushCLITests", dependencies: ["HushCLI"]),
         .testTarget(name: "HushVaultTests", dependencies: ["HushVault", "HushCrypto", "HushCLI"]),
         .testTarget(name: "HushMigrateTests", dependencies: ["HushMigrate", "HushScan", "HushVault", "HushCLI"]),

@@ -163,14 +163,10 @@ final class PackReaderTests: XCTestCase {
     func testScanningAroundDeltaChangesFindsWhatWholeScansFind() throws {
         let repo = try TestRepository()
         var lines = (0..<1200).map { "option_\($0) = value \($0)" }
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var random = SeededGenerator(seed: 0x9E37_79B9_7F4A_7C15)
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
         func randomBody(_ count: Int) -> String {
-            String(
-                decoding: (0..<count).map { _ -> UInt8 in
-                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                    return alphabet[Int(state >> 58)]
-                }, as: UTF8.self)
+            String(decoding: (0..<count).map { _ in alphabet[Int(random.next() >> 58)] }, as: UTF8.self)
         }
         let privateKey =
             ["-----BEGIN RSA PRIVATE KEY-----"] + (0..<18).map { _ in randomBody(64) }
@@ -296,10 +292,10 @@ final class InflateTrailTests: XCTestCase {
     /// appended, one prepended, one appended, one edited near the end.
     private func makeVersions() throws -> (repo: TestRepository, ids: [GitObjectID]) {
         let repo = try TestRepository()
-        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        var random = SeededGenerator(seed: 0x2545_F491_4F6C_DD1D)
         func record(_ index: Int) -> String {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return "{\"id\":\(index),\"digest\":\"\(String(state >> 20, radix: 16))\",\"weight\":\(state % 977)}"
+            let value = random.next()
+            return "{\"id\":\(index),\"digest\":\"\(String(value >> 20, radix: 16))\",\"weight\":\(value % 977)}"
         }
         var lines = (0..<12_000).map(record)
         var stream = ""

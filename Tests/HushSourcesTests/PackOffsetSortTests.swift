@@ -1,3 +1,4 @@
+import HushTestSupport
 import XCTest
 
 @testable import HushSources
@@ -7,11 +8,8 @@ import XCTest
 /// gives them, whatever their size.
 final class PackOffsetSortTests: XCTestCase {
     func testRadixSortOrdersOffsetsLikeASort() {
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next() -> UInt64 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return state
-        }
+        var random = SeededGenerator(seed: 0x9E37_79B9_7F4A_7C15)
+        func next() -> UInt64 { random.next() }
         // Small packs, packs over 4 GB (large offsets), duplicates and one value.
         let cases: [[UInt64]] = [
             (0..<5000).map { _ in next() % 300_000_000 },

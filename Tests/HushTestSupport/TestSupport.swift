@@ -68,3 +68,17 @@ public func hushExecutable(file: StaticString = #filePath) throws -> String {
     }
     throw XCTSkip("build the hush executable first (swift build)")
 }
+
+/// A repeatable stream of pseudo-random numbers (a 64-bit linear
+/// congruential generator), so that generated test data is the same on
+/// every run.
+public struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return state
+    }
+}
