@@ -87,6 +87,12 @@ public struct GitObjectID: Hashable, Sendable, Comparable, CustomStringConvertib
         return hex(high) + hex(middle) + hex(low)
     }
 
+    /// Hashes the first eight bytes only: an id is a SHA-1, and those
+    /// bytes already tell ids apart (equal ids still hash equally).
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(high)
+    }
+
     public static func < (lhs: GitObjectID, rhs: GitObjectID) -> Bool {
         (lhs.high, lhs.middle, lhs.low) < (rhs.high, rhs.middle, rhs.low)
     }
