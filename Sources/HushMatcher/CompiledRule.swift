@@ -12,6 +12,8 @@ final class CompiledRule: @unchecked Sendable {
     let longestContextWord: Int
     /// The rule is found around its context words (see `PrefilterPatterns.isContextDriven`).
     let isContextDriven: Bool
+    /// Its regex cannot match a line break: each match lies on one line.
+    let isSingleLine: Bool
     private let lock = NSLock()
     private var compiled: PCRE2Regex?
     private var compiledAllow: [PCRE2Regex]?
@@ -32,6 +34,7 @@ final class CompiledRule: @unchecked Sendable {
         shortestContextWord = contextWords.map(\.count).min() ?? 0
         longestContextWord = contextWords.map(\.count).max() ?? 0
         isContextDriven = PrefilterPatterns.isContextDriven(rule)
+        isSingleLine = !LineBreaks.mayMatch(rule.regex)
     }
 
     /// The confirming regex; compiled once, on the first hit.

@@ -183,8 +183,17 @@ public final class Matcher: @unchecked Sendable {
             {
                 return true
             }
+            // The match of an anchored hit holds the hit's last byte; for a
+            // single-line rule it starts on that byte's line. The search
+            // begins there, not on the lines before (their matches are found
+            // from their own hits).
+            var searchStart = windowStart
+            if anchored, compiled.isSingleLine {
+                searchStart = max(end - 1, windowStart)
+                while searchStart > windowStart, base[searchStart - 1] != 10 { searchStart -= 1 }
+            }
             confirmWindow(
-                index, compiled: compiled, regex: regex, start: windowStart, end: windowEnd,
+                index, compiled: compiled, regex: regex, start: searchStart, end: windowEnd,
                 anchoredAt: anchored ? end : nil)
             return true
         }
