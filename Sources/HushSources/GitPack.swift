@@ -19,6 +19,10 @@ public final class GitPack: @unchecked Sendable {
     /// Every entry's offset, ascending, then where the entries end: an
     /// entry's data ends where the next entry starts.
     private let boundaries: [UInt64]
+    /// Per stretch of `1 << stretchShift` bytes of the pack, the first
+    /// boundary at or past its start: where a look-up of `boundaries` begins.
+    private let stretches: [UInt32]
+    private let stretchShift: Int
     /// Number of objects in the index.
     public let count: Int
 
@@ -61,6 +65,22 @@ public final class GitPack: @unchecked Sendable {
         Self.radixSort(&boundaries)
         boundaries.append(UInt64(size - 20))
         self.boundaries = boundaries
+        (stretches, stretchShift) = Self.stretches(of: boundaries, size: size)
+    }
+
+    /// About one stretch per entry: a look-up then steps over one or two
+    /// boundaries instead of searching all of them.
+    private static func stretches(of boundaries: [UInt64], size: Int) -> ([UInt32], Int) {
+        var shift = 0
+        while size >> shift > max(boundaries.count, 1) { shift += 1 }
+        var stretches = [UInt32](repeating: 0, count: size >> shift + 1)
+        var index = 0
+        for stretch in stretches.indices {
+            let start = UInt64(stretch) << UInt64(shift)
+            while index < boundaries.count, boundaries[index] < start { index += 1 }
+            stretches[stretch] = UInt32(truncatingIfNeeded: index)
+        }
+        return (stretches, shift)
     }
 
     deinit { close(descriptor) }
@@ -175,14 +195,11 @@ public final class GitPack: @unchecked Sendable {
 
     /// Where the entry whose header or data includes `offset` ends (the next
     /// entry's start, or the pack's checksum).
-    private func end(after offset: Int) -> Int? {
-        var low = 0
-        var high = boundaries.count
-        while low < high {
-            let middle = (low + high) / 2
-            if boundaries[middle] <= UInt64(offset) { low = middle + 1 } else { high = middle }
-        }
-        return low < boundaries.count ? Int(boundaries[low]) : nil
+    func end(after offset: Int) -> Int? {
+        guard offset >= 0 else { return nil }
+        var index = Int(stretches[min(offset >> stretchShift, stretches.count - 1)])
+        while index < boundaries.count, boundaries[index] <= UInt64(offset) { index += 1 }
+        return index < boundaries.count ? Int(boundaries[index]) : nil
     }
 
     /// Reads the whole entry at `offset` (header and data, one `pread`)
@@ -306,9 +323,20 @@ public final class GitPack: @unchecked Sendable {
             var low = first == 0 ? 0 : Int(u32(8 + (first - 1) * 4))
             var high = Int(u32(8 + first * 4))
             let names = 8 + 1024
+            func name(_ position: Int) -> GitObjectID { GitObjectID(rawBytes: start + names + position * 20) }
+            // Ids are uniform: their next bits say about where this one is.
+            // The search keeps to a few entries around that guess when the
+            // entries just outside them bracket the id.
+            if high - low > 64 {
+                let guess = low + Int(UInt64(high - low).multipliedFullWidth(by: id.high << 8).high)
+                let (near, far) = (max(low, guess - 24), min(high, guess + 24))
+                if (near == low || name(near - 1) < id) && (far == high || id < name(far)) {
+                    (low, high) = (near, far)
+                }
+            }
             while low < high {
                 let middle = (low + high) / 2
-                let candidate = GitObjectID(rawBytes: start + names + middle * 20)
+                let candidate = name(middle)
                 if candidate == id {
                     let offsets = names + count * 24
                     var offset = UInt64(u32(offsets + middle * 4))
