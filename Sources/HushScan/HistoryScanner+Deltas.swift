@@ -99,7 +99,7 @@ extension HistoryScanner {
     static func marksNextLines(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = buffer.baseAddress else { return false }
         let marker = InlineIgnore.ignoreNextLine
-        let before = 16  // "hush:ignore-ne" + "x" at 16
+        let before = marker.firstIndex(of: UInt8(ascii: "x")) ?? 0  // "hush:ignore-ne", then the x
         var from = before
         while from < buffer.count, let hit = memchr(base + from, 120, buffer.count - from) {
             let offset = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))

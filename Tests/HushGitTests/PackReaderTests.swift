@@ -237,6 +237,35 @@ final class PackReaderTests: XCTestCase {
         return partial
     }
 
+    /// A version scanned around its changes that brings in an ignore
+    /// comment is remembered as holding one: the versions after it are
+    /// scanned whole, so a later edit that turns the comment into something
+    /// else, in a long line and farther from the secret under it than a
+    /// change is looked around, still reveals the secret.
+    func testAnIgnoreCommentBroughtInByAChangeIsSeen() throws {
+        let repo = try TestRepository()
+        var lines = (0..<2000).map { "option_\($0) = value \($0)" }
+        // The comment is read in the last 4 KB of the line above the secret.
+        let padding = String(repeating: "pad ", count: 900)
+        var stream = ""
+        for version in 0..<520 {
+            let target = version * 31 % 1000
+            lines[target] = "option_\(target) = value \(version)"
+            switch version {
+            case 100:
+                lines.insert(contentsOf: ["# hush:ignore-next-line " + padding, "api_token = \(Tokens.one)"], at: 1500)
+            case 300: lines[1500] = "# nothing to ignore: none " + padding
+            default: break
+            }
+            stream += fastImportCommit(version, path: "settings.conf", lines.joined(separator: "\n") + "\n")
+        }
+        try repo.git(["fast-import", "--quiet"], input: stream)
+        try repo.git(["repack", "-adfq", "--window=0"])
+        let partial = try assertScansAroundChangesMatchWholeScans(repo, atLeast: 50)
+        let token = try XCTUnwrap(partial.findings.first { $0.secret == Tokens.one })
+        XCTAssertEqual(token.commit?.summary, "v300")
+    }
+
     /// A pack written without deltas: each version of a file is compared
     /// with the one it replaced. Secrets far out in a long line (generated
     /// data, minified code) must survive edits next to that line, in it,

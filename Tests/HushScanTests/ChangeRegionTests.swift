@@ -44,4 +44,18 @@ final class ChangeRegionTests: XCTestCase {
         XCTAssertGreaterThan(saidMost, 50, "small buffers are judged early")
         XCTAssertGreaterThan(saidLess, 50, "large buffers are not")
     }
+
+    /// Versions after one holding `hush:ignore-next-line` are scanned whole:
+    /// the marker must be seen wherever it is.
+    func testIgnoreNextLineMarkersAreSeen() {
+        func marks(_ text: String) -> Bool {
+            Array(text.utf8).withUnsafeBufferPointer { HistoryScanner.marksNextLines($0) }
+        }
+        XCTAssertTrue(marks("hush:ignore-next-line"))
+        XCTAssertTrue(marks("# hush:ignore-next-line\napi_token = x\n"))
+        XCTAssertTrue(marks(String(repeating: "box ", count: 500) + "// hush:ignore-next-line"))
+        XCTAssertFalse(marks("hush:ignore-next-lin"))
+        XCTAssertFalse(marks("hush:ignore-nexx-line hush:ignore next-line"))
+        XCTAssertFalse(marks(""))
+    }
 }
