@@ -110,6 +110,16 @@ extension HistoryScanner {
         return false
     }
 
+    /// Whether a blob made of copies of one without the marker, and of
+    /// `changes`, holds `hush:ignore-next-line`: only where a change is (or
+    /// a marker's length from one) can it be, so only there is it looked for.
+    static func marksNextLines(_ buffer: UnsafeBufferPointer<UInt8>, near changes: [Range<Int>]) -> Bool {
+        let reach = InlineIgnore.ignoreNextLine.count
+        return ScanEngine.widened(changes, count: buffer.count, by: reach).contains { range in
+            marksNextLines(UnsafeBufferPointer(rebasing: buffer[range]))
+        }
+    }
+
     /// Copies that rebuild `new` from `old`: the bytes they share at the
     /// start and at the end (a version of a file against the previous one,
     /// when git did not store it as a delta).
@@ -178,14 +188,12 @@ extension HistoryScanner {
     }
 
     /// Findings of a blob read as a delta of a blob this thread scanned, or
-    /// compared with the version of its path it replaced; nil when it must
-    /// be scanned whole. `marksNextLines`: the blob holds
-    /// `hush:ignore-next-line`.
+    /// compared with the version of its path it replaced, and whether it
+    /// holds `hush:ignore-next-line` (it does not); nil when it must be
+    /// scanned whole.
     func changedFindings(
-        _ buffer: UnsafeBufferPointer<UInt8>, packed: Packed, delta: GitPackReader.Delta?, marksNextLines: Bool,
-        scratch: Matcher.Scratch
-    ) -> [LocatedFinding]? {
-        guard !marksNextLines else { return nil }
+        _ buffer: UnsafeBufferPointer<UInt8>, packed: Packed, delta: GitPackReader.Delta?, scratch: Matcher.Scratch
+    ) -> (findings: [LocatedFinding], marksNextLines: Bool)? {
         if let delta, packed.memory.blobs[delta.baseOffset] != nil {
             return deltaFindings(
                 buffer, baseOffset: delta.baseOffset, copies: delta.copies, memory: packed.memory, scratch: scratch)
@@ -196,21 +204,24 @@ extension HistoryScanner {
     }
 
     /// Findings of a blob made of copies of a blob this thread scanned
-    /// (read as a delta of it, or compared with it), which holds no
-    /// `hush:ignore-next-line`: the base's, moved, and those near the
-    /// changes. Nil when it must be scanned whole.
+    /// (read as a delta of it, or compared with it): the base's, moved, and
+    /// those near the changes. Nil when it must be scanned whole: the base
+    /// or a change holds `hush:ignore-next-line`, or the changes are most
+    /// of it.
     func deltaFindings(
         _ buffer: UnsafeBufferPointer<UInt8>, baseOffset: UInt64, copies: [GitDeltaCopy], memory: FamilyMemory,
         scratch: Matcher.Scratch
-    ) -> [LocatedFinding]? {
+    ) -> (findings: [LocatedFinding], marksNextLines: Bool)? {
         guard let base = memory.blobs[baseOffset], !base.marksNextLines else { return nil }
         let changes = Self.changes(copies: copies, count: buffer.count, baseCount: base.count)
-        if ScanEngine.regionsCoverMost(changes, count: buffer.count) { return nil }
+        if ScanEngine.regionsCoverMost(changes, count: buffer.count) || Self.marksNextLines(buffer, near: changes) {
+            return nil
+        }
         let lines = LineTable(buffer)
         guard let near = engine.sourcedFindings(in: buffer, path: "", scratch: scratch, near: changes, lines: lines)
         else { return nil }
         memory.partial += 1
-        if near.isEmpty && base.findings.isEmpty { return [] }
+        if near.isEmpty && base.findings.isEmpty { return ([], false) }
         var result = locate(near, lines: lines)
         for finding in base.findings {
             guard let moved = move(finding, copies: copies, baseCount: base.count, lines: lines) else { continue }
@@ -221,6 +232,6 @@ extension HistoryScanner {
             if !duplicate { result.append(moved) }
         }
         result.sort { ($0.finding.line, $0.finding.column) < ($1.finding.line, $1.finding.column) }
-        return result
+        return (result, false)
     }
 }

@@ -556,13 +556,12 @@ public final class HistoryScanner: @unchecked Sendable {
             packed.isBase || delta != nil || packed.previousVersion != nil
         {
             // Remember where the findings are, for the blobs read as changes of this one.
-            let marksNextLines = content.withUnsafeBufferPointer { Self.marksNextLines($0) }
-            let located = content.withUnsafeBufferPointer { buffer in
-                changedFindings(
-                    buffer, packed: packed, delta: delta, marksNextLines: marksNextLines, scratch: scratch)
+            let (located, marksNextLines) = content.withUnsafeBufferPointer { buffer in
+                changedFindings(buffer, packed: packed, delta: delta, scratch: scratch)
                     ?? {
                         let all = engine.sourcedFindings(in: buffer, path: "", scratch: scratch, regions: nil)
-                        return all.isEmpty ? [] : locate(all, lines: LineTable(buffer))
+                        let located = all.isEmpty ? [] : locate(all, lines: LineTable(buffer))
+                        return (located, Self.marksNextLines(buffer))
                     }()
             }
             if packed.isBase {

@@ -46,7 +46,8 @@ final class ChangeRegionTests: XCTestCase {
     }
 
     /// Versions after one holding `hush:ignore-next-line` are scanned whole:
-    /// the marker must be seen wherever it is.
+    /// the marker must be seen wherever it is, and only near the changes
+    /// when the version it came from had none.
     func testIgnoreNextLineMarkersAreSeen() {
         func marks(_ text: String) -> Bool {
             Array(text.utf8).withUnsafeBufferPointer { HistoryScanner.marksNextLines($0) }
@@ -57,5 +58,17 @@ final class ChangeRegionTests: XCTestCase {
         XCTAssertFalse(marks("hush:ignore-next-lin"))
         XCTAssertFalse(marks("hush:ignore-nexx-line hush:ignore next-line"))
         XCTAssertFalse(marks(""))
+
+        let text = Array((String(repeating: "a = 1\n", count: 300) + "# hush:ignore-next-line\n").utf8)
+        let marker = text.count - 22..<text.count - 1
+        text.withUnsafeBufferPointer { buffer in
+            // A change inside the marker, or overlapping its end, finds it; changes far away do not.
+            let inside = marker.lowerBound + 5..<marker.lowerBound + 6
+            let overEnd = marker.upperBound - 1..<marker.upperBound + 1
+            for change in [inside, overEnd] {
+                XCTAssertTrue(HistoryScanner.marksNextLines(buffer, near: [change]), "\(change)")
+            }
+            XCTAssertFalse(HistoryScanner.marksNextLines(buffer, near: [10..<12, 500..<501]))
+        }
     }
 }
