@@ -121,3 +121,14 @@ size_t hush_next_base64_run(const uint64_t *bits, size_t count, size_t from, siz
     *end = stop < count ? stop : count;
     return start;
 }
+
+size_t hush_next_lettered_base64_run(
+    const uint64_t *bits, const uint64_t *nonHex, size_t count, size_t from, size_t shortest, size_t *end) {
+    while (from < count) {
+        size_t start = hush_next_base64_run(bits, count, from, shortest, end);
+        if (start >= count) return count;
+        if (hush_any_bit(nonHex, start, *end)) return start;
+        from = *end;
+    }
+    return count;
+}

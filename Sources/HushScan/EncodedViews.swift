@@ -62,13 +62,14 @@ enum EncodedViews {
         var from = 0
         while true {
             var index = 0
-            let start = hush_next_base64_run(bits, count, from, shortest, &index)
+            // Hexadecimal runs (hashes, ids) are base64 characters too; they are
+            // never base64 of text, and are most of the long runs in real trees:
+            // the search passes over them.
+            let start = hush_next_lettered_base64_run(bits, nonHex, count, from, shortest, &index)
             guard start < count else { break }
             var end = index
             while end < count, end - index < 2, buffer[end] == 61 { end += 1 }  // '=' padding
-            // Hexadecimal runs (hashes, ids) are base64 characters too; they are
-            // never base64 of text, and are most of the long runs in real trees.
-            if end - start >= minimumBase64Run, hush_any_bit(nonHex, start, index) != 0,
+            if end - start >= minimumBase64Run,
                 let decoded = decodeBase64(buffer[start..<end], knownNotHex: true),
                 isText(decoded)
             {

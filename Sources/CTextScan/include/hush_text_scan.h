@@ -23,4 +23,9 @@ size_t hush_base64_words(size_t count);
 /// Returns `count` when there is none.
 size_t hush_next_base64_run(const uint64_t *bits, size_t count, size_t from, size_t shortest, size_t *end);
 
+/// Like hush_next_base64_run, skipping runs in which no bit of `nonHex` is
+/// set (hexadecimal runs: hashes and ids, never base64 of text).
+size_t hush_next_lettered_base64_run(
+    const uint64_t *bits, const uint64_t *nonHex, size_t count, size_t from, size_t shortest, size_t *end);
+
 #endif
