@@ -188,12 +188,12 @@ extension HistoryScanner {
     }
 
     /// Findings of a blob read as a delta of a blob this thread scanned, or
-    /// compared with the version of its path it replaced, and whether it
-    /// holds `hush:ignore-next-line` (it does not); nil when it must be
-    /// scanned whole.
+    /// compared with the version of its path it replaced; nil when it must
+    /// be scanned whole. A blob they are given for holds no
+    /// `hush:ignore-next-line` (see `deltaFindings`).
     func changedFindings(
         _ buffer: UnsafeBufferPointer<UInt8>, packed: Packed, delta: GitPackReader.Delta?, scratch: Matcher.Scratch
-    ) -> (findings: [LocatedFinding], marksNextLines: Bool)? {
+    ) -> [LocatedFinding]? {
         if let delta, packed.memory.blobs[delta.baseOffset] != nil {
             return deltaFindings(
                 buffer, baseOffset: delta.baseOffset, copies: delta.copies, memory: packed.memory, scratch: scratch)
@@ -211,7 +211,7 @@ extension HistoryScanner {
     func deltaFindings(
         _ buffer: UnsafeBufferPointer<UInt8>, baseOffset: UInt64, copies: [GitDeltaCopy], memory: FamilyMemory,
         scratch: Matcher.Scratch
-    ) -> (findings: [LocatedFinding], marksNextLines: Bool)? {
+    ) -> [LocatedFinding]? {
         guard let base = memory.blobs[baseOffset], !base.marksNextLines else { return nil }
         let changes = Self.changes(copies: copies, count: buffer.count, baseCount: base.count)
         if ScanEngine.regionsCoverMost(changes, count: buffer.count) || Self.marksNextLines(buffer, near: changes) {
@@ -221,7 +221,7 @@ extension HistoryScanner {
         guard let near = engine.sourcedFindings(in: buffer, path: "", scratch: scratch, near: changes, lines: lines)
         else { return nil }
         memory.partial += 1
-        if near.isEmpty && base.findings.isEmpty { return ([], false) }
+        if near.isEmpty && base.findings.isEmpty { return [] }
         var result = locate(near, lines: lines)
         for finding in base.findings {
             guard let moved = move(finding, copies: copies, baseCount: base.count, lines: lines) else { continue }
@@ -232,6 +232,6 @@ extension HistoryScanner {
             if !duplicate { result.append(moved) }
         }
         result.sort { ($0.finding.line, $0.finding.column) < ($1.finding.line, $1.finding.column) }
-        return (result, false)
+        return result
     }
 }

@@ -556,13 +556,13 @@ public final class HistoryScanner: @unchecked Sendable {
             packed.isBase || delta != nil || packed.previousVersion != nil
         {
             // Remember where the findings are, for the blobs read as changes of this one.
-            let (located, marksNextLines) = content.withUnsafeBufferPointer { buffer in
-                changedFindings(buffer, packed: packed, delta: delta, scratch: scratch)
-                    ?? {
-                        let all = engine.sourcedFindings(in: buffer, path: "", scratch: scratch, regions: nil)
-                        let located = all.isEmpty ? [] : locate(all, lines: LineTable(buffer))
-                        return (located, Self.marksNextLines(buffer))
-                    }()
+            let (located, marksNextLines) = content.withUnsafeBufferPointer { buffer -> ([LocatedFinding], Bool) in
+                // A version scanned around its changes holds no marker (see `deltaFindings`).
+                if let near = changedFindings(buffer, packed: packed, delta: delta, scratch: scratch) {
+                    return (near, false)
+                }
+                let all = engine.sourcedFindings(in: buffer, path: "", scratch: scratch, regions: nil)
+                return (all.isEmpty ? [] : locate(all, lines: LineTable(buffer)), Self.marksNextLines(buffer))
             }
             if packed.isBase {
                 packed.memory.remember(
