@@ -137,12 +137,15 @@ public final class GitPack: @unchecked Sendable {
     }
 
     /// The header of the entry at `offset`; nil when it is not a valid header.
-    public func entry(at offset: UInt64) -> Entry? {
+    /// With `windows`, read through them (see `GitPackWindows`).
+    public func entry(at offset: UInt64, windows: GitPackWindows? = nil) -> Entry? {
         let end = size - 20
         guard offset >= 12, offset < UInt64(end) else { return nil }
         var header = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))  // 32 bytes: the longest header is 31
+        let wanted = min(32, end - Int(offset))
         let available = withUnsafeMutableBytes(of: &header) { raw in
-            pread(descriptor, raw.baseAddress, min(32, end - Int(offset)), off_t(offset))
+            guard let windows else { return pread(descriptor, raw.baseAddress, wanted, off_t(offset)) }
+            return read(into: raw.baseAddress!, count: wanted, at: Int(offset), windows: windows) ? wanted : -1
         }
         guard available > 0 else { return nil }
         return withUnsafeBytes(of: &header) { raw in
@@ -205,11 +208,14 @@ public final class GitPack: @unchecked Sendable {
     /// Reads the whole entry at `offset` (header and data, one `pread`)
     /// into `inflater`'s buffer and returns its header: `inflate` then reads
     /// nothing more. Falls back to `entry(at:)` for entries over 64 MB.
-    public func loadEntry(at offset: UInt64, into inflater: GitInflater) -> Entry? {
+    /// With `windows`, the entry is read through them (see `GitPackWindows`).
+    public func loadEntry(at offset: UInt64, into inflater: GitInflater, windows: GitPackWindows? = nil) -> Entry? {
         guard offset >= 12, offset < UInt64(size - 20), let end = end(after: Int(offset)) else { return nil }
         let count = end - Int(offset)
         guard count > 0, count <= 64 << 20 else { return entry(at: offset) }
-        guard inflater.withInput(count, { readFully(into: $0, count: count, at: Int(offset)) }) else { return nil }
+        guard
+            inflater.withInput(count, { read(into: $0.baseAddress!, count: count, at: Int(offset), windows: windows) })
+        else { return nil }
         inflater.loaded = (ObjectIdentifier(self), Int(offset), count)
         return inflater.withLoadedInput { buffer in
             Self.parseHeader(
@@ -219,8 +225,8 @@ public final class GitPack: @unchecked Sendable {
 
     /// Inflates an entry's data (exactly `entry.size` bytes); nil when the
     /// stream is corrupt, of another size, or cannot be read.
-    public func inflate(_ entry: Entry, with inflater: GitInflater) -> [UInt8]? {
-        withStream(of: entry, in: inflater) { stream, count in
+    public func inflate(_ entry: Entry, with inflater: GitInflater, windows: GitPackWindows? = nil) -> [UInt8]? {
+        withStream(of: entry, in: inflater, windows: windows) { stream, count in
             inflater.inflate(stream, count: count, size: entry.size)
         } ?? nil
     }
@@ -239,7 +245,7 @@ public final class GitPack: @unchecked Sendable {
     /// Calls `body` with the entry's compressed data (from `inflater`'s
     /// buffer when `loadEntry` read it there); nil when it cannot be read.
     private func withStream<T>(
-        of entry: Entry, in inflater: GitInflater, _ body: (UnsafeRawPointer, Int) -> T
+        of entry: Entry, in inflater: GitInflater, windows: GitPackWindows? = nil, _ body: (UnsafeRawPointer, Int) -> T
     ) -> T? {
         // The entry `loadEntry` read into the inflater's buffer, when it is this one.
         let loaded = inflater.loaded.flatMap { loaded in
@@ -258,7 +264,9 @@ public final class GitPack: @unchecked Sendable {
             }
         }
         return inflater.withInput(count) { buffer in
-            guard readFully(into: buffer, count: count, at: entry.dataOffset) else { return nil }
+            guard read(into: buffer.baseAddress!, count: count, at: entry.dataOffset, windows: windows) else {
+                return nil
+            }
             return body(UnsafeRawPointer(buffer.baseAddress!), count)
         }
     }
@@ -266,13 +274,30 @@ public final class GitPack: @unchecked Sendable {
     /// Reads `count` bytes of the pack at `offset` into `buffer`; false when
     /// the file ends first or cannot be read.
     private func readFully(into buffer: UnsafeMutableBufferPointer<UInt8>, count: Int, at offset: Int) -> Bool {
+        readFully(into: UnsafeMutableRawPointer(buffer.baseAddress!), count: count, at: offset) == count
+    }
+
+    /// Reads up to `count` bytes of the pack at `offset` into `buffer`;
+    /// returns how many it read (short only where the file ends or fails).
+    private func readFully(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int) -> Int {
         var done = 0
         while done < count {
-            let read = pread(descriptor, buffer.baseAddress! + done, count - done, off_t(offset + done))
-            guard read > 0 else { return false }
+            let read = pread(descriptor, buffer + done, count - done, off_t(offset + done))
+            guard read > 0 else { break }
             done += read
         }
-        return true
+        return done
+    }
+
+    /// Reads `count` bytes at `offset` into `buffer`, through `windows`
+    /// when given; false when they cannot be read.
+    private func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int, windows: GitPackWindows?)
+        -> Bool
+    {
+        guard let windows else { return readFully(into: buffer, count: count, at: offset) == count }
+        return windows.copy(count, at: offset, into: buffer, limit: size - 20) { destination, wanted, at in
+            readFully(into: destination, count: wanted, at: at)
+        }
     }
 
     /// A run of commits stored whole, from the entry numbered `entry` in

@@ -25,10 +25,17 @@ public final class GitPackReader {
     /// these are cached when read (others are cached only as chain links).
     public let bases: Set<UInt64>
 
-    public init(pack: GitPack, bases: Set<UInt64>, cacheBudget: Int = 32 * 1024 * 1024) {
+    /// Recently read stretches of the pack, when entries are read through them.
+    private let windows: GitPackWindows?
+
+    /// A reader of `pack`; with `readsAhead`, entries are read a few KB at a
+    /// time and the stretches kept (see `GitPackWindows`): for small objects
+    /// written side by side, such as the versions of a tree.
+    public init(pack: GitPack, bases: Set<UInt64>, cacheBudget: Int = 32 * 1024 * 1024, readsAhead: Bool = false) {
         self.pack = pack
         self.bases = bases
         self.cacheBudget = cacheBudget
+        self.windows = readsAhead ? GitPackWindows() : nil
     }
 
     /// How a blob was stored: as a delta against the blob at `baseOffset`,
@@ -96,14 +103,15 @@ public final class GitPackReader {
     /// it); nil when it is no tree or cannot be resolved here.
     public func readTree(at offset: UInt64) -> [UInt8]? {
         if let cached = cache[offset] { return cached }
-        guard let entry = pack.loadEntry(at: offset, into: inflater) else { return nil }
+        guard let entry = pack.loadEntry(at: offset, into: inflater, windows: windows) else { return nil }
         let bytes: [UInt8]
         switch entry.kind {
         case .tree:
-            guard let inflated = pack.inflate(entry, with: inflater) else { return nil }
+            guard let inflated = pack.inflate(entry, with: inflater, windows: windows) else { return nil }
             bytes = inflated
         case .offsetDelta, .referenceDelta:
-            guard let baseOffset = baseOffset(of: entry), let instructions = pack.inflate(entry, with: inflater),
+            guard let baseOffset = baseOffset(of: entry),
+                let instructions = pack.inflate(entry, with: inflater, windows: windows),
                 let base = resolve(baseOffset, kind: .tree), let result = GitDelta.apply(instructions, to: base)
             else { return nil }
             bytes = result
@@ -132,10 +140,11 @@ public final class GitPackReader {
         var current = offset
         var base: [UInt8]?
         while base == nil {
-            guard chain.count < 10_000, let entry = pack.entry(at: current) else { return nil }
+            guard chain.count < 10_000, let entry = pack.entry(at: current, windows: windows) else { return nil }
             switch entry.kind {
             case .blob, .tree:
-                guard entry.kind == kind, entry.size <= Self.baseLimit, let bytes = pack.inflate(entry, with: inflater)
+                guard entry.kind == kind, entry.size <= Self.baseLimit,
+                    let bytes = pack.inflate(entry, with: inflater, windows: windows)
                 else { return nil }
                 remember(bytes, at: current)
                 base = bytes
@@ -150,7 +159,7 @@ public final class GitPackReader {
         }
         guard var result = base else { return nil }
         for link in chain.reversed() {
-            guard let instructions = pack.inflate(link.entry, with: inflater),
+            guard let instructions = pack.inflate(link.entry, with: inflater, windows: windows),
                 let sizes = GitDelta.sizes(instructions), sizes.result <= Self.baseLimit,
                 let bytes = GitDelta.apply(instructions, to: result)
             else { return nil }

@@ -131,7 +131,8 @@ final class GitTreeReader {
     private func read(_ id: GitObjectID) -> GitRawTree? {
         for (number, pack) in packs.enumerated() {
             guard let offset = pack.offset(of: id) else { continue }
-            let reader = readers[number] ?? GitPackReader(pack: pack, bases: [], cacheBudget: 16 << 20)
+            let reader =
+                readers[number] ?? GitPackReader(pack: pack, bases: [], cacheBudget: 16 << 20, readsAhead: true)
             readers[number] = reader
             if let bytes = reader.readTree(at: offset), let tree = GitRawTree(bytes: bytes) { return tree }
             break
