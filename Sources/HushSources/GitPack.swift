@@ -349,29 +349,49 @@ public final class GitPack: @unchecked Sendable {
             var high = Int(u32(8 + first * 4))
             let names = 8 + 1024
             func name(_ position: Int) -> GitObjectID { GitObjectID(rawBytes: start + names + position * 20) }
-            // Ids are uniform: their next bits say about where this one is.
-            // The search keeps to a few entries around that guess when the
-            // entries just outside them bracket the id.
-            if high - low > 64 {
+            func offset(at position: Int) -> UInt64? {
+                let offsets = names + count * 24
+                var offset = UInt64(u32(offsets + position * 4))
+                if offset & 0x8000_0000 != 0 {
+                    let at = offsets + count * 4 + Int(offset & 0x7FFF_FFFF) * 8
+                    guard at + 8 <= raw.count - 40 else { return nil }
+                    offset = UInt64(bigEndian: start.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+                }
+                return offset
+            }
+            // Ids are uniform: their next bits say about where this one is,
+            // a dozen entries off on average. The search steps from that
+            // guess toward the id through adjacent names (memory read in
+            // order), and bisects what is left if it has not met it in 32 steps.
+            if high - low > 16 {
                 let guess = low + Int(UInt64(high - low).multipliedFullWidth(by: id.high << 8).high)
-                let (near, far) = (max(low, guess - 24), min(high, guess + 24))
-                if (near == low || name(near - 1) < id) && (far == high || id < name(far)) {
-                    (low, high) = (near, far)
+                let guessed = name(guess)
+                if guessed == id { return offset(at: guess) }
+                var position = guess
+                if guessed < id {
+                    position += 1
+                    while position < high, position - guess <= 32 {
+                        let candidate = name(position)
+                        if candidate == id { return offset(at: position) }
+                        if id < candidate { return nil }
+                        position += 1
+                    }
+                    low = position
+                } else {
+                    position -= 1
+                    while position >= low, guess - position <= 32 {
+                        let candidate = name(position)
+                        if candidate == id { return offset(at: position) }
+                        if candidate < id { return nil }
+                        position -= 1
+                    }
+                    high = position + 1
                 }
             }
             while low < high {
                 let middle = (low + high) / 2
                 let candidate = name(middle)
-                if candidate == id {
-                    let offsets = names + count * 24
-                    var offset = UInt64(u32(offsets + middle * 4))
-                    if offset & 0x8000_0000 != 0 {
-                        let at = offsets + count * 4 + Int(offset & 0x7FFF_FFFF) * 8
-                        guard at + 8 <= raw.count - 40 else { return nil }
-                        offset = UInt64(bigEndian: start.loadUnaligned(fromByteOffset: at, as: UInt64.self))
-                    }
-                    return offset
-                }
+                if candidate == id { return offset(at: middle) }
                 if candidate < id { low = middle + 1 } else { high = middle }
             }
             return nil
