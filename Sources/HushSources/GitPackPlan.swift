@@ -114,14 +114,25 @@ public struct GitPackPlan {
 
     /// The base offset of each entry at `offsets` (`noBase` for entries that
     /// are no delta or cannot be read), read by `workers` threads.
+    /// `offsets` ascend: the headers are read a few KB at a time (small
+    /// entries lie a few to a window, see `GitPackWindows`).
     static func deltaBases(of offsets: [UInt64], in pack: GitPack, workers: Int) -> [UInt64] {
-        mapPieces(of: offsets.count, workers: workers, parallelFrom: 4096) { deltaBase(at: offsets[$0], in: pack) }
+        [UInt64](unsafeUninitializedCapacity: offsets.count) { buffer, initialized in
+            let output = buffer
+            forEachPiece(of: offsets.count, workers: workers, parallelFrom: 4096) { piece in
+                let windows = GitPackWindows(capacity: 1)
+                for index in piece {
+                    (output.baseAddress! + index).initialize(to: deltaBase(at: offsets[index], in: pack, windows: windows))
+                }
+            }
+            initialized = offsets.count
+        }
     }
 
     /// The base offset of the entry at `offset` (`noBase` when it is no
     /// delta or cannot be read).
-    static func deltaBase(at offset: UInt64, in pack: GitPack) -> UInt64 {
-        switch pack.entry(at: offset)?.kind {
+    static func deltaBase(at offset: UInt64, in pack: GitPack, windows: GitPackWindows? = nil) -> UInt64 {
+        switch pack.entry(at: offset, windows: windows)?.kind {
         case .offsetDelta(let base): return base
         case .referenceDelta(let id): return pack.offset(of: id) ?? noBase
         default: return noBase
