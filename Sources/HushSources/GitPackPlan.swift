@@ -122,7 +122,8 @@ public struct GitPackPlan {
             forEachPiece(of: offsets.count, workers: workers, parallelFrom: 4096) { piece in
                 let windows = GitPackWindows(capacity: 1)
                 for index in piece {
-                    (output.baseAddress! + index).initialize(to: deltaBase(at: offsets[index], in: pack, windows: windows))
+                    (output.baseAddress! + index).initialize(
+                        to: deltaBase(at: offsets[index], in: pack, windows: windows))
                 }
             }
             initialized = offsets.count
