@@ -17,8 +17,13 @@ extension HistoryScanner {
         var finding: Finding
         /// The offset the finding's column points at.
         var anchor: Int
-        /// The bytes its verdict depends on.
+        /// The bytes its verdict depends on (besides a line break before
+        /// its line: a moved finding's line must still start where it did,
+        /// see `move`).
         var extent: Range<Int>
+        /// Its rule's reach goes past the blob's start: the extent is cut
+        /// there, and the verdict may depend on nothing coming before.
+        var reachesStart = false
     }
 
     /// What one thread knows of the blobs of the family it is reading.
@@ -77,20 +82,25 @@ extension HistoryScanner {
     /// Locates findings in `lines` (of the buffer they were found in).
     ///
     /// A finding's verdict depends on the bytes within its rule's reach of
-    /// what it was read from, and on the head of its line (its first 4 KB,
-    /// all that reporting, allowlists and suppression comments read, see
-    /// `LineIndex.lineText`) with the line break before it. The line above
-    /// matters only through `hush:ignore-next-line`, and a blob holding that
-    /// marker has its versions scanned whole.
+    /// what it was read from, and on its line from its start up to it (the
+    /// head, its first 4 KB, is all that reporting, allowlists and
+    /// suppression comments read, see `LineIndex.lineText`; a value is in a
+    /// comment by what comes before it on its line). Its line must start
+    /// where it did, after a line break (or at the blob's start), whatever
+    /// the line above: a change to that line, however near, does not reach
+    /// findings farther along a long line. The line above matters only
+    /// through `hush:ignore-next-line`, and a blob holding that marker has
+    /// its versions scanned whole.
     func locate(_ findings: [ScanEngine.SourcedFinding], lines: LineTable) -> [LocatedFinding] {
         findings.map { sourced in
             let finding = sourced.finding
             let lineStart = lines.start(ofLine: finding.line)
             let anchor = lineStart + finding.column - 1
             let reach = ruleIndex[finding.ruleID].map { engine.matcher.reach(ofRuleAt: $0) } ?? Int.max / 4
-            let low = min(lineStart - 1, sourced.source.lowerBound - reach)
+            let low = min(lineStart, sourced.source.lowerBound - reach)
             let high = max(min(lines.end(ofLine: finding.line), lineStart + 4097), sourced.source.upperBound + reach)
-            return LocatedFinding(finding: finding, anchor: anchor, extent: max(0, low)..<min(lines.count, high))
+            return LocatedFinding(
+                finding: finding, anchor: anchor, extent: max(0, low)..<min(lines.count, high), reachesStart: low < 0)
         }
     }
 
@@ -157,21 +167,26 @@ extension HistoryScanner {
             if longer > 0, new[new.count - longer] == 10 { (prefix, suffix) = (shorter, longer) }
         }
         var copies: [GitDeltaCopy] = []
-        if prefix > 0 { copies.append(GitDeltaCopy(target: 0, source: 0, count: prefix)) }
+        if prefix > 0 { copies.append(GitDeltaCopy(target: 0, source: 0, count: prefix, startsLine: true)) }
         if suffix > 0 {
-            copies.append(GitDeltaCopy(target: new.count - suffix, source: old.count - suffix, count: suffix))
+            let source = old.count - suffix
+            copies.append(
+                GitDeltaCopy(
+                    target: new.count - suffix, source: source, count: suffix,
+                    startsLine: source == 0 || old[source - 1] == 10))
         }
         return copies
     }
 
     /// The base finding as it is in the delta's result, or nil when its
-    /// extent is not inside one copy (then the scan near the changes sees it).
+    /// extent is not inside one copy or its line no longer starts where the
+    /// copied start of its line lands (then the scan near the changes sees it).
     func move(_ located: LocatedFinding, copies: [GitDeltaCopy], baseCount: Int, lines: LineTable) -> LocatedFinding? {
         // An extent cut at the base's edge needs the copy to keep that edge.
         for copy in copies
         where copy.source <= located.extent.lowerBound
             && located.extent.upperBound <= copy.source + copy.count
-            && (located.extent.lowerBound > 0 || (copy.source == 0 && copy.target == 0))
+            && (!located.reachesStart || (copy.source == 0 && copy.target == 0))
             && (located.extent.upperBound < baseCount || copy.target + copy.count == lines.count)
         {
             let shift = copy.target - copy.source
@@ -179,6 +194,8 @@ extension HistoryScanner {
             moved.anchor += shift
             moved.extent = (located.extent.lowerBound + shift)..<(located.extent.upperBound + shift)
             let (line, lineStart) = lines.locate(moved.anchor)
+            // The line's start was copied with the finding: the line must start there still.
+            guard lineStart == located.anchor - (located.finding.column - 1) + shift else { return nil }
             moved.finding.endLine = line + (located.finding.endLine - located.finding.line)
             moved.finding.line = line
             moved.finding.column = moved.anchor - lineStart + 1
@@ -218,7 +235,10 @@ extension HistoryScanner {
             return nil
         }
         let lines = LineTable(buffer)
-        guard let near = engine.sourcedFindings(in: buffer, path: "", scratch: scratch, near: changes, lines: lines)
+        let keptLineStarts = copies.filter(\.startsLine).map(\.target)
+        guard
+            let near = engine.sourcedFindings(
+                in: buffer, path: "", scratch: scratch, near: changes, lines: lines, keptLineStarts: keptLineStarts)
         else { return nil }
         memory.partial += 1
         if near.isEmpty && base.findings.isEmpty { return [] }

@@ -60,12 +60,15 @@ public final class ScanEngine: @unchecked Sendable {
     }
 
     /// `findings(in:path:scratch:near:)`, with where each finding was read;
-    /// `lines` are the buffer's.
+    /// `lines` are the buffer's. `keptLineStarts` (ascending) are where
+    /// copies begin that start at a line's start in the old version: a line
+    /// starting there starts as it did (see `regions`).
     func sourcedFindings(
         in buffer: UnsafeBufferPointer<UInt8>, path: String, scratch: Matcher.Scratch, near changes: [Range<Int>],
-        lines: LineTable
+        lines: LineTable, keptLineStarts: [Int] = []
     ) -> [SourcedFinding]? {
-        let regions = Self.regions(around: changes, in: buffer, lines: lines, by: Self.changeRadius)
+        let regions = Self.regions(
+            around: changes, in: buffer, lines: lines, by: Self.changeRadius, keptLineStarts: keptLineStarts)
         let covered = regions.reduce(0) { $0 + $1.count }
         guard covered * 10 < buffer.count * 6, !matcher.farRuleNear(changes, in: buffer, scratch: scratch) else {
             return nil
@@ -121,9 +124,13 @@ public final class ScanEngine: @unchecked Sendable {
     /// decoded line view needs it whole): the region ends inside it, just
     /// past a byte that cannot be part of a token or a base64 run (space,
     /// quote, bracket, comma, semicolon), so whatever lies across the edge
-    /// is far from every change (see `HistoryScanner.locate`).
+    /// is far from every change (see `HistoryScanner.locate`). A change
+    /// that ends where the line starts touches it only when the line did
+    /// not start there before: unless `keptLineStarts` (ascending) holds
+    /// that offset, where a copy of a line's start begins.
     static func regions(
-        around changes: [Range<Int>], in buffer: UnsafeBufferPointer<UInt8>, lines: LineTable, by distance: Int
+        around changes: [Range<Int>], in buffer: UnsafeBufferPointer<UInt8>, lines: LineTable, by distance: Int,
+        keptLineStarts: [Int] = []
     ) -> [Range<Int>] {
         var regions: [Range<Int>] = []
         for range in widened(changes, count: buffer.count, by: distance) {
@@ -144,7 +151,7 @@ public final class ScanEngine: @unchecked Sendable {
                 let lineEnd = lines.end(ofLine: endLine)
                 end = lineEnd
                 if lineEnd - range.upperBound > longLine,
-                    mayCut(lines.start(ofLine: endLine)..<lineEnd, in: buffer, changes),
+                    mayCut(lines.start(ofLine: endLine)..<lineEnd, in: buffer, changes, keptLineStarts: keptLineStarts),
                     let cut = separator(after: range.upperBound, in: buffer, limit: lineEnd)
                 {
                     end = cut
@@ -165,17 +172,38 @@ public final class ScanEngine: @unchecked Sendable {
     /// (at its end): every finding before the cut is more than its reach from
     /// that change, and a change earlier in the line has a region that runs
     /// to the line's end and is merged with this one.
-    private static func mayCut(_ line: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>, _ changes: [Range<Int>] = [])
-        -> Bool
-    {
+    private static func mayCut(
+        _ line: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>, _ changes: [Range<Int>] = [],
+        keptLineStarts: [Int] = []
+    ) -> Bool {
         // A change touches the line when it inserts bytes into it or into
         // the line break before it, or two copies meet inside it: the first
         // change that ends at or after the line's start must begin past it.
-        let first = Matcher.firstChange(in: changes, endingAtOrAfter: line.lowerBound)
+        // One that ends just where the line starts does not, when the copy
+        // from there begins at a line's start in the old version: the line
+        // starts as it did, and the findings past the cut are the old
+        // version's (see `HistoryScanner.locate`).
+        var first = Matcher.firstChange(in: changes, endingAtOrAfter: line.lowerBound)
+        if first < changes.count, changes[first].upperBound == line.lowerBound,
+            sortedContains(keptLineStarts, line.lowerBound)
+        {
+            first += 1
+        }
         if first < changes.count, changes[first].lowerBound < line.upperBound { return false }
         guard let base = buffer.baseAddress, !line.isEmpty else { return false }
         return memchr(base + line.lowerBound, 37, line.count) == nil
             && memchr(base + line.lowerBound, 92, line.count) == nil
+    }
+
+    /// Whether `values` (ascending) holds `value`.
+    private static func sortedContains(_ values: [Int], _ value: Int) -> Bool {
+        var low = 0
+        var high = values.count
+        while low < high {
+            let middle = (low + high) / 2
+            if values[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low < values.count && values[low] == value
     }
 
     /// Bytes no token or base64 run contains: space, tab, quotes, brackets,

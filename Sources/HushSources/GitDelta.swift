@@ -4,11 +4,15 @@ public struct GitDeltaCopy: Sendable, Equatable {
     public var target: Int
     public var source: Int
     public var count: Int
+    /// The run starts where a line of the base starts (at the base's
+    /// start, or after a line break).
+    public var startsLine: Bool
 
-    public init(target: Int, source: Int, count: Int) {
+    public init(target: Int, source: Int, count: Int, startsLine: Bool = false) {
         self.target = target
         self.source = source
         self.count = count
+        self.startsLine = startsLine
     }
 }
 
@@ -76,7 +80,10 @@ public enum GitDelta {
                             {
                                 copies[copies.count - 1].count += count
                             } else {
-                                copies.append(GitDeltaCopy(target: written, source: offset, count: count))
+                                copies.append(
+                                    GitDeltaCopy(
+                                        target: written, source: offset, count: count,
+                                        startsLine: offset == 0 || source[offset - 1] == 10))
                             }
                             written += count
                         } else if operation != 0 {

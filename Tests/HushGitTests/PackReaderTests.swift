@@ -313,6 +313,52 @@ final class PackReaderTests: XCTestCase {
     }
 }
 
+extension PackReaderTests {
+    /// A line added above a long line (or removed from above it) ends just
+    /// where the long line starts: the long line starts as it did, so its
+    /// findings past the change's reach are the old version's, moved. But
+    /// when the line did not start there before (the version where it was
+    /// joined to the line above, whose `hush:ignore` silenced it), the next
+    /// version must scan it again, and a joined line is no longer the line
+    /// whose findings were the old version's.
+    func testALineAddedAboveALongLineLeavesTheLongLinesFindingsToTheOldVersion() throws {
+        let repo = try TestRepository()
+        func record(_ index: Int) -> String {
+            "{\"id\":\(index),\"name\":\"item \(index)\",\"digest\":\"\(index * 7919)\"}"
+        }
+        var items = (0..<1500).map(record)
+        // Short lines after the long one: it is under half of the file.
+        let rest = (0..<4000).map { "row_\($0) = value \($0)\n" }.joined()
+        var stream = ""
+        for version in 0..<600 {
+            if version == 100 { items.insert("{\"api_token\":\"\(Tokens.one)\"}", at: 700) }
+            let long = "[" + items.joined(separator: ",") + "]\n" + rest
+            // In fours: the long line alone, then a short line above it,
+            // changed twice, or joined to it (and parted again) now and then.
+            let text: String
+            switch version % 4 {
+            case 0: text = long
+            case 1: text = "a = \(version)\n" + long
+            case 2 where version % 40 == 2: text = "a = \(version - 1) # hush:ignore " + long
+            default: text = "a = \(version)\n" + long
+            }
+            stream += fastImportCommit(version, path: "data/catalog.json", text)
+            // Enough blobs for the pack plan (see `HistoryScanner.packOrderThreshold`).
+            stream += fastImportCommit(version, path: "counter.txt", "count = \(version)\n")
+        }
+        try repo.git(["fast-import", "--quiet"], input: stream)
+        try repo.git(["repack", "-adfq", "--window=0"])
+        // 385 versions are scanned in part (how far into the long line: see
+        // `ChangeRegionTests.testALineAddedAboveALongLineDoesNotTakeItWhole`).
+        let partial = try assertScansAroundChangesMatchWholeScans(repo, atLeast: 350)
+        let token = try XCTUnwrap(partial.findings.first { $0.secret == Tokens.one })
+        XCTAssertEqual(token.commit?.summary, "v100")
+        let found = Set(partial.introductions.filter { $0.secret == Tokens.one }.compactMap { $0.commit?.summary })
+        XCTAssertTrue(found.contains("v163"), "found again once parted from the silencing line: \(found.sorted())")
+        XCTAssertFalse(found.contains("v162"), "silenced while joined")
+    }
+}
+
 /// Large versions of a file stored whole are inflated from where their
 /// zlib streams part from the previous version's (see `GitInflateTrail`):
 /// the bytes must be git's, and damage must still be caught.

@@ -45,6 +45,30 @@ final class ChangeRegionTests: XCTestCase {
         XCTAssertGreaterThan(saidLess, 50, "large buffers are not")
     }
 
+    /// A line added above a long line ends where the long line starts. When
+    /// the copy from there began at a line's start in the old version, the
+    /// long line starts as it did and the region ends a change's radius into
+    /// it; otherwise (it was joined to the line above) the region takes all of it.
+    func testALineAddedAboveALongLineDoesNotTakeItWhole() {
+        let long = (0..<4000).map { "item\($0)" }.joined(separator: ",")
+        let bytes = Array(("note = 1\n" + long + "\nend\n").utf8)
+        let longStart = 9
+        let changes = [0..<longStart]
+        func regionEnd(keptLineStarts: [Int]) -> Int {
+            bytes.withUnsafeBufferPointer { buffer in
+                ScanEngine.regions(
+                    around: changes, in: buffer, lines: LineTable(buffer), by: ScanEngine.changeRadius,
+                    keptLineStarts: keptLineStarts
+                ).last!.upperBound
+            }
+        }
+        let kept = regionEnd(keptLineStarts: [longStart])
+        XCTAssertGreaterThanOrEqual(kept, longStart + ScanEngine.changeRadius)
+        XCTAssertLessThan(kept, longStart + ScanEngine.changeRadius + 1024, "cut just past the radius")
+        XCTAssertEqual(regionEnd(keptLineStarts: []), longStart + long.utf8.count + 1, "the whole long line")
+        XCTAssertEqual(regionEnd(keptLineStarts: [longStart + 1]), longStart + long.utf8.count + 1)
+    }
+
     /// Versions after one holding `hush:ignore-next-line` are scanned whole:
     /// the marker must be seen wherever it is, and only near the changes
     /// when the version it came from had none.
