@@ -103,6 +103,17 @@ public struct GitChangeSet: Sendable {
         missingTrees += part.missingTrees
     }
 
+    /// Records a change with at most one parent's blob at its path.
+    mutating func record(blob: GitObjectID, path: String, commit: Int32, previous parentBlob: GitObjectID?) {
+        let blobIndex = intern(blob: blob)
+        let start = Int32(previous.count)
+        if let parentBlob { previous.append(intern(blob: parentBlob)) }
+        changes.append(
+            GitChange(
+                blob: blobIndex, path: intern(path: path), commit: commit, previousStart: start,
+                previousCount: parentBlob == nil ? 0 : 1))
+    }
+
     mutating func record(blob: GitObjectID, path: String, commit: Int32, previous parentBlobs: [GitObjectID]) {
         let blobIndex = intern(blob: blob)
         let start = Int32(previous.count)
@@ -365,6 +376,10 @@ public struct GitHistoryWalker {
         _ tree: GitRawTree, against parents: [GitRawTree], prefix: String, commit: Int32, trees: GitTreeReader,
         into set: inout GitChangeSet
     ) {
+        if parents.count == 1 {
+            diff(tree, against: parents[0], prefix: prefix, commit: commit, trees: trees, into: &set)
+            return
+        }
         var cursors = [Int](repeating: 0, count: parents.count)
         var matches: [GitRawTree.Entry?] = Array(repeating: nil, count: parents.count)
         for entry in tree.entries {
@@ -417,4 +432,50 @@ public struct GitHistoryWalker {
             }
         }
     }
+
+    /// `diff(_:against:prefix:commit:trees:into:)` for the common case of
+    /// one parent, with no per-tree arrays.
+    private func diff(
+        _ tree: GitRawTree, against parent: GitRawTree, prefix: String, commit: Int32, trees: GitTreeReader,
+        into set: inout GitChangeSet
+    ) {
+        var cursor = 0
+        for entry in tree.entries {
+            var match: GitRawTree.Entry?
+            var order = 1
+            while cursor < parent.entries.count {
+                order = parent.compare(parent.entries[cursor], with: entry, in: tree)
+                if order >= 0 { break }
+                cursor += 1
+            }
+            if cursor < parent.entries.count, order == 0 {
+                let found = parent.entries[cursor]
+                if parent.sameObject(found, as: entry, in: tree) { continue }
+                match = found
+            }
+            switch entry.kind {
+            case .tree:
+                let id = tree.id(of: entry)
+                guard let subtree = trees.tree(id) else {
+                    set.missingTrees.append(id)
+                    continue
+                }
+                let path = prefix + tree.name(of: entry) + "/"
+                if let match, match.isTree, let parentSubtree = trees.tree(parent.id(of: match)) {
+                    diff(subtree, against: parentSubtree, prefix: path, commit: commit, trees: trees, into: &set)
+                } else {
+                    diff(subtree, against: [], prefix: path, commit: commit, trees: trees, into: &set)
+                }
+            case .blob, .executable:
+                let previous = match.flatMap { $0.kind.isFile ? parent.id(of: $0) : nil }
+                set.record(
+                    blob: tree.id(of: entry), path: prefix + tree.name(of: entry), commit: commit, previous: previous)
+            case .submodule:
+                set.submodulePaths.insert(prefix + tree.name(of: entry))
+            case .symlink, .other:
+                continue
+            }
+        }
+    }
+
 }
