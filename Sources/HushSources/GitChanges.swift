@@ -404,11 +404,7 @@ public struct GitHistoryWalker {
             if unchanged { continue }
             switch entry.kind {
             case .tree:
-                let id = tree.id(of: entry)
-                guard let subtree = trees.tree(id) else {
-                    set.missingTrees.append(id)
-                    continue
-                }
+                guard let subtree = subtree(entry, of: tree, trees: trees, into: &set) else { continue }
                 var parentSubtrees: [GitRawTree] = []
                 for (number, parent) in parents.enumerated() {
                     if let match = matches[number], match.isTree, let subtree = trees.tree(parent.id(of: match)) {
@@ -418,19 +414,46 @@ public struct GitHistoryWalker {
                 diff(
                     subtree, against: parentSubtrees, prefix: prefix + tree.name(of: entry) + "/", commit: commit,
                     trees: trees, into: &set)
-            case .blob, .executable:
-                var previous: [GitObjectID] = []
-                for (number, parent) in parents.enumerated() {
-                    if let match = matches[number], match.kind.isFile { previous.append(parent.id(of: match)) }
+            default:
+                noteLeaf(entry, of: tree, prefix: prefix, into: &set) { set in
+                    var previous: [GitObjectID] = []
+                    for (number, parent) in parents.enumerated() {
+                        if let match = matches[number], match.kind.isFile { previous.append(parent.id(of: match)) }
+                    }
+                    set.record(
+                        blob: tree.id(of: entry), path: prefix + tree.name(of: entry), commit: commit,
+                        previous: previous)
                 }
-                set.record(
-                    blob: tree.id(of: entry), path: prefix + tree.name(of: entry), commit: commit, previous: previous)
-            case .submodule:
-                set.submodulePaths.insert(prefix + tree.name(of: entry))
-            case .symlink, .other:
-                continue
             }
         }
+    }
+
+    /// Notes a changed entry that is no tree: a file's change (`recordFile`),
+    /// a submodule's path; nothing for symbolic links and unknown modes.
+    private func noteLeaf(
+        _ entry: GitRawTree.Entry, of tree: GitRawTree, prefix: String, into set: inout GitChangeSet,
+        recordFile: (inout GitChangeSet) -> Void
+    ) {
+        switch entry.kind {
+        case .blob, .executable: recordFile(&set)
+        case .submodule: set.submodulePaths.insert(prefix + tree.name(of: entry))
+        case .tree, .symlink, .other: break
+        }
+    }
+
+    /// The subtree `entry` of `tree` names; nil, and noted as missing, when
+    /// it cannot be read.
+    private func subtree(
+        _ entry: GitRawTree.Entry, of tree: GitRawTree, trees: GitTreeReader, into set: inout GitChangeSet
+    )
+        -> GitRawTree?
+    {
+        let id = tree.id(of: entry)
+        guard let subtree = trees.tree(id) else {
+            set.missingTrees.append(id)
+            return nil
+        }
+        return subtree
     }
 
     /// `diff(_:against:prefix:commit:trees:into:)` for the common case of
@@ -455,25 +478,19 @@ public struct GitHistoryWalker {
             }
             switch entry.kind {
             case .tree:
-                let id = tree.id(of: entry)
-                guard let subtree = trees.tree(id) else {
-                    set.missingTrees.append(id)
-                    continue
-                }
+                guard let subtree = subtree(entry, of: tree, trees: trees, into: &set) else { continue }
                 let path = prefix + tree.name(of: entry) + "/"
                 if let match, match.isTree, let parentSubtree = trees.tree(parent.id(of: match)) {
                     diff(subtree, against: parentSubtree, prefix: path, commit: commit, trees: trees, into: &set)
                 } else {
                     diff(subtree, against: [], prefix: path, commit: commit, trees: trees, into: &set)
                 }
-            case .blob, .executable:
-                let previous = match.flatMap { $0.kind.isFile ? parent.id(of: $0) : nil }
-                set.record(
-                    blob: tree.id(of: entry), path: prefix + tree.name(of: entry), commit: commit, previous: previous)
-            case .submodule:
-                set.submodulePaths.insert(prefix + tree.name(of: entry))
-            case .symlink, .other:
-                continue
+            default:
+                noteLeaf(entry, of: tree, prefix: prefix, into: &set) { set in
+                    set.record(
+                        blob: tree.id(of: entry), path: prefix + tree.name(of: entry), commit: commit,
+                        previous: match.flatMap { $0.kind.isFile ? parent.id(of: $0) : nil })
+                }
             }
         }
     }
