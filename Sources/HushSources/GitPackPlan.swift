@@ -117,17 +117,9 @@ public struct GitPackPlan {
     /// `offsets` ascend: the headers are read a few KB at a time (small
     /// entries lie a few to a window, see `GitPackWindows`).
     static func deltaBases(of offsets: [UInt64], in pack: GitPack, workers: Int) -> [UInt64] {
-        [UInt64](unsafeUninitializedCapacity: offsets.count) { buffer, initialized in
-            let output = buffer
-            forEachPiece(of: offsets.count, workers: workers, parallelFrom: 4096) { piece in
-                let windows = GitPackWindows(capacity: 1)
-                for index in piece {
-                    (output.baseAddress! + index).initialize(
-                        to: deltaBase(at: offsets[index], in: pack, windows: windows))
-                }
-            }
-            initialized = offsets.count
-        }
+        mapPieces(
+            of: offsets.count, workers: workers, parallelFrom: 4096, each: { GitPackWindows(capacity: 1) },
+            transform: { windows, index in deltaBase(at: offsets[index], in: pack, windows: windows) })
     }
 
     /// The base offset of the entry at `offset` (`noBase` when it is no

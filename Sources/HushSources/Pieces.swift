@@ -18,10 +18,21 @@ func forEachPiece(of count: Int, workers: Int, parallelFrom: Int, _ body: (Range
 /// `transform` of every index in `0..<count`, computed piece by piece on
 /// `workers` threads as `forEachPiece` cuts them.
 func mapPieces<T>(of count: Int, workers: Int, parallelFrom: Int, _ transform: (Int) -> T) -> [T] {
+    mapPieces(
+        of: count, workers: workers, parallelFrom: parallelFrom, each: {},
+        transform: { _, index in transform(index) })
+}
+
+/// `mapPieces`, with `each()` made once per piece and handed to every
+/// `transform` of it (a piece's reader, buffers or caches).
+func mapPieces<State, T>(
+    of count: Int, workers: Int, parallelFrom: Int, each makeState: () -> State, transform: (State, Int) -> T
+) -> [T] {
     [T](unsafeUninitializedCapacity: count) { buffer, initialized in
         let output = buffer
         forEachPiece(of: count, workers: workers, parallelFrom: parallelFrom) { piece in
-            for index in piece { (output.baseAddress! + index).initialize(to: transform(index)) }
+            let state = makeState()
+            for index in piece { (output.baseAddress! + index).initialize(to: transform(state, index)) }
         }
         initialized = count
     }
