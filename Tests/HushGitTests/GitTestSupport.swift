@@ -84,6 +84,12 @@ func hush(_ arguments: [String], in directory: String, input: String? = nil) thr
 
 /// A scan engine with the built-in rules.
 func makeEngine() throws -> ScanEngine {
+    try builtInEngine.get()
+}
+
+/// Compiled once per test process: compiling the built-in rules' database
+/// takes seconds in a debug build, and an engine is shared by its threads anyway.
+private let builtInEngine = Result<ScanEngine, any Error> {
     let matcher = try Matcher(rules: try RuleSet.builtIn(), cache: nil)
     return ScanEngine(matcher: matcher, fingerprinter: Fingerprinter(key: Array("test-key".utf8)))
 }
