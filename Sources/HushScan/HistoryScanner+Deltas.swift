@@ -208,28 +208,38 @@ extension HistoryScanner {
     /// compared with the version of its path it replaced; nil when it must
     /// be scanned whole. A blob they are given for holds no
     /// `hush:ignore-next-line` (see `deltaFindings`).
+    ///
+    /// A delta of another file's blob can change most of it: the version of
+    /// its path it replaced, taken from the shelf, may then share more.
     func changedFindings(
         _ buffer: UnsafeBufferPointer<UInt8>, packed: Packed, delta: GitPackReader.Delta?, scratch: Matcher.Scratch
     ) -> [LocatedFinding]? {
-        if let delta, packed.memory.blobs[delta.baseOffset] != nil {
-            return deltaFindings(
-                buffer, baseOffset: delta.baseOffset, copies: delta.copies, memory: packed.memory, scratch: scratch)
+        if let delta, let base = packed.memory.blobs[delta.baseOffset],
+            let found = deltaFindings(buffer, base: base, copies: delta.copies, memory: packed.memory, scratch: scratch)
+        {
+            return found
         }
-        guard let previous = packed.previousVersion, let old = packed.memory.contents[previous] else { return nil }
-        let copies = old.withUnsafeBufferPointer { Self.sharedEnds($0, buffer) }
-        return deltaFindings(buffer, baseOffset: previous, copies: copies, memory: packed.memory, scratch: scratch)
+        if let previous = packed.previousVersion, let old = packed.memory.contents[previous],
+            let base = packed.memory.blobs[previous]
+        {
+            let copies = old.withUnsafeBufferPointer { Self.sharedEnds($0, buffer) }
+            return deltaFindings(buffer, base: base, copies: copies, memory: packed.memory, scratch: scratch)
+        }
+        guard let shelved = packed.fromShelf else { return nil }
+        let copies = shelved.bytes.withUnsafeBufferPointer { Self.sharedEnds($0, buffer) }
+        return deltaFindings(buffer, base: shelved.blob, copies: copies, memory: packed.memory, scratch: scratch)
     }
 
-    /// Findings of a blob made of copies of a blob this thread scanned
+    /// Findings of a blob made of copies of `base`, a blob scanned before
     /// (read as a delta of it, or compared with it): the base's, moved, and
     /// those near the changes. Nil when it must be scanned whole: the base
     /// or a change holds `hush:ignore-next-line`, or the changes are most
     /// of it.
     func deltaFindings(
-        _ buffer: UnsafeBufferPointer<UInt8>, baseOffset: UInt64, copies: [GitDeltaCopy], memory: FamilyMemory,
+        _ buffer: UnsafeBufferPointer<UInt8>, base: FamilyMemory.Blob, copies: [GitDeltaCopy], memory: FamilyMemory,
         scratch: Matcher.Scratch
     ) -> [LocatedFinding]? {
-        guard let base = memory.blobs[baseOffset], !base.marksNextLines else { return nil }
+        guard !base.marksNextLines else { return nil }
         let changes = Self.changes(copies: copies, count: buffer.count, baseCount: base.count)
         if ScanEngine.regionsCoverMost(changes, count: buffer.count) || Self.marksNextLines(buffer, near: changes) {
             return nil

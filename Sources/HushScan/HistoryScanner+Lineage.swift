@@ -41,10 +41,12 @@ extension HistoryScanner {
     /// Takes the single-blob families of `plan` (blobs stored whole that
     /// no delta is made from) whose path versions are also such blobs, and
     /// returns them as lineages of at most `maxMembers` blobs.
+    /// `predecessors` are `predecessors(in: changes)`.
     static func lineages(
-        taking families: inout [GitPackPlan.Family], bases: [Set<UInt64>], changes: GitChangeSet, maxMembers: Int
+        taking families: inout [GitPackPlan.Family], bases: [Set<UInt64>], changes: GitChangeSet,
+        predecessors: (previous: [Int32], first: [Int32]), maxMembers: Int
     ) -> [Lineage] {
-        let (previous, first) = predecessors(in: changes)
+        let (previous, first) = predecessors
         let count = changes.blobs.count
         // Where each whole, single blob is (pack -1: not such a blob).
         var singlePack = [Int](repeating: -1, count: count)

@@ -291,6 +291,25 @@ public final class HistoryScanner: @unchecked Sendable {
         var reused = 0
     }
 
+    /// The work items still to take: in order, then those postponed
+    /// because versions they wait for on the shelf were not read yet.
+    private struct WorkQueue {
+        var position = 0
+        var postponed: [Int] = []
+        var postponedTaken = 0
+
+        /// The next item, and whether it may still be postponed; nil when none is left.
+        mutating func next(of count: Int) -> (Int, Bool)? {
+            if position < count {
+                position += 1
+                return (position - 1, true)
+            }
+            guard postponedTaken < postponed.count else { return nil }
+            postponedTaken += 1
+            return (postponed[postponedTaken - 1], false)
+        }
+    }
+
     /// Below this many blobs, blobs are read through libgit2 in object-id order.
     static let packOrderThreshold = 512
 
@@ -310,31 +329,143 @@ public final class HistoryScanner: @unchecked Sendable {
         }
     }
 
+    /// How the blobs are read: the work items and the pack plan, and, when
+    /// versions are compared with the ones they replaced, the shelf that
+    /// passes large versions between work items.
+    private struct BlobPlan {
+        var items: [WorkItem]
+        var packs = GitPackPlan()
+        var shelf: VersionShelf?
+        /// Per blob, the version it replaced when that is waited for on the
+        /// shelf (-1: none).
+        var shelved: [Int32] = []
+        /// Per work item, the shelved versions its blobs replaced.
+        var waits: [[Int32]] = []
+
+        /// The version `blob` replaced, when it is waited for on the shelf.
+        func shelved(before blob: Int32) -> Int32? {
+            guard shelf != nil, shelved[Int(blob)] >= 0 else { return nil }
+            return shelved[Int(blob)]
+        }
+    }
+
     /// The work items for the change set's blobs: delta families and
     /// lineages (largest first) for whole histories, then everything else
     /// in object-id order.
-    private func plan(_ changes: GitChangeSet, packSet: GitPackSet) -> (items: [WorkItem], plan: GitPackPlan) {
+    private func plan(_ changes: GitChangeSet, packSet: GitPackSet) -> BlobPlan {
         let blobs = changes.blobs
         // For a handful of blobs (a CI range, the index) reading every pack
         // index costs more than it saves.
         guard blobs.count >= Self.packOrderThreshold, !options.fromEnvironment else {
             let order = blobs.indices.sorted { blobs[$0] < blobs[$1] }.map { Int32($0) }
-            return (
-                stride(from: 0, to: order.count, by: 64).map { .objects(order[$0..<min($0 + 64, order.count)]) },
-                GitPackPlan()
-            )
+            return BlobPlan(
+                items: stride(from: 0, to: order.count, by: 64).map { .objects(order[$0..<min($0 + 64, order.count)]) })
         }
         let maxFamily = max(256, blobs.count / (threadCount * 4))
         var plan = GitPackPlan.make(blobs, packs: packSet.packs, maxFamily: maxFamily, workers: threadCount)
-        let lineages =
-            options.scanChangesOnly
-            ? Self.lineages(taking: &plan.families, bases: plan.bases, changes: changes, maxMembers: maxFamily) : []
+        guard options.scanChangesOnly else {
+            let loose = plan.unpacked.sorted { blobs[Int($0)] < blobs[Int($1)] }
+            return BlobPlan(
+                items: plan.families.map { .family($0) }
+                    + stride(from: 0, to: loose.count, by: 64).map { .objects(loose[$0..<min($0 + 64, loose.count)]) },
+                packs: plan)
+        }
+        let predecessors = Self.predecessors(in: changes)
+        let lineages = Self.lineages(
+            taking: &plan.families, bases: plan.bases, changes: changes, predecessors: predecessors,
+            maxMembers: maxFamily)
         let loose = plan.unpacked.sorted { blobs[Int($0)] < blobs[Int($1)] }
         let grouped = (plan.families.map { WorkItem.family($0) } + lineages.map { WorkItem.lineage($0) })
             .sorted { $0.count > $1.count }
         let items =
             grouped + stride(from: 0, to: loose.count, by: 64).map { .objects(loose[$0..<min($0 + 64, loose.count)]) }
-        return (items, plan)
+        var blobPlan = BlobPlan(items: items, packs: plan)
+        Self.planShelf(&blobPlan, previous: predecessors.previous)
+        return blobPlan
+    }
+
+    /// Sets up the shelf: a blob in a family, or in a lineage without its
+    /// previous version, waits for that version when it is in another work
+    /// item and large in the pack (see `VersionShelf`).
+    private static func planShelf(_ plan: inout BlobPlan, previous: [Int32]) {
+        let count = previous.count
+        var item = [Int32](repeating: -1, count: count)
+        var stored = [Int](repeating: 0, count: count)
+        for (number, workItem) in plan.items.enumerated() {
+            let (pack, members): (Int, [(index: Int32, offset: UInt64)])
+            switch workItem {
+            case .family(let family): (pack, members) = (family.pack, family.members)
+            case .lineage(let lineage): (pack, members) = (lineage.pack, lineage.members.map { ($0.index, $0.offset) })
+            case .objects: continue
+            }
+            for member in members {
+                item[Int(member.index)] = Int32(number)
+                stored[Int(member.index)] = plan.packs.packs[pack].storedSize(ofEntryAt: member.offset) ?? 0
+            }
+        }
+        var shelved = [Int32](repeating: -1, count: count)
+        var remaining: [Int32: Int32] = [:]
+        var waits = [[Int32]](repeating: [], count: plan.items.count)
+        for (number, workItem) in plan.items.enumerated() {
+            let candidates: [Int32]
+            switch workItem {
+            case .family(let family): candidates = family.members.map(\.index)
+            case .lineage(let lineage): candidates = lineage.members.filter { $0.parent < 0 }.map(\.index)
+            case .objects: continue
+            }
+            for blob in candidates {
+                let before = previous[Int(blob)]
+                guard before >= 0, item[Int(before)] >= 0, item[Int(before)] != Int32(number),
+                    stored[Int(before)] >= VersionShelf.minimumStoredSize
+                else { continue }
+                shelved[Int(blob)] = before
+                remaining[before, default: 0] += 1
+                waits[number].append(before)
+            }
+        }
+        plan.shelf = VersionShelf(blobCount: count, remaining: remaining)
+        plan.shelved = shelved
+        // Items that wait for versions in other items come after those.
+        let order = Self.dependentsLast(waits.map { Set($0.map { Int(item[Int($0)]) }) })
+        plan.items = order.map { plan.items[$0] }
+        plan.waits = order.map { waits[$0] }
+    }
+
+    /// An order of the items in which each comes after the items it
+    /// depends on (`dependencies[i]`), and otherwise as in the given order:
+    /// an item is moved only to just behind the last of its dependencies.
+    /// Items in a cycle come last, in their given order.
+    static func dependentsLast(_ dependencies: [Set<Int>]) -> [Int] {
+        let count = dependencies.count
+        var waiting = dependencies.map(\.count)
+        var dependents = [[Int]](repeating: [], count: count)
+        for (item, needs) in dependencies.enumerated() {
+            for need in needs { dependents[need].append(item) }
+        }
+        var order: [Int] = []
+        order.reserveCapacity(count)
+        var placed = [Bool](repeating: false, count: count)
+        var position = 0
+        // Places `first` and whatever it leaves free that the walk has passed.
+        func place(_ first: Int) {
+            var stack = [first]
+            while let item = stack.popLast() {
+                guard !placed[item] else { continue }
+                placed[item] = true
+                order.append(item)
+                for dependent in dependents[item].reversed() {
+                    waiting[dependent] -= 1
+                    if waiting[dependent] == 0, dependent < position { stack.append(dependent) }
+                }
+            }
+        }
+        while position < count {
+            if !placed[position], waiting[position] <= 0 { place(position) }
+            position += 1
+        }
+        // A cycle: its items in their given order.
+        for item in 0..<count where !placed[item] { place(item) }
+        return order
     }
 
     private func scanBlobs(
@@ -344,9 +475,10 @@ public final class HistoryScanner: @unchecked Sendable {
         let blobs = changes.blobs
         guard !blobs.isEmpty else { return [:] }
         let started = Date()  // rate and estimate cover the blob phase only
-        let (items, plan) = plan(changes, packSet: packSet)
+        let blobPlan = plan(changes, packSet: packSet)
+        let (items, plan) = (blobPlan.items, blobPlan.packs)
         let packs = plan.packs
-        let cursor = Locked(0)
+        let queue = Locked(WorkQueue())
         let done = Locked((objects: 0, bytes: 0))
         let results = Locked([WorkerTotals]())
         let gitDirectory = repository.gitDirectory
@@ -372,11 +504,14 @@ public final class HistoryScanner: @unchecked Sendable {
                     return reader
                 }
                 while true {
-                    let next = cursor.withLock { value -> Int in
-                        defer { value += 1 }
-                        return value
+                    guard let (next, mayWait) = queue.withLock({ $0.next(of: items.count) }) else { break }
+                    // An item waiting for versions not read yet goes after all the others (once).
+                    if mayWait, let shelf = blobPlan.shelf,
+                        blobPlan.waits[next].contains(where: { !shelf.hasBeenRead($0) })
+                    {
+                        queue.withLock { $0.postponed.append(next) }
+                        continue
                     }
-                    if next >= items.count { break }
                     var bytes = 0
                     var count = 0
                     switch items[next] {
@@ -394,7 +529,8 @@ public final class HistoryScanner: @unchecked Sendable {
                                 member.index, id: blobs[Int(member.index)],
                                 packed: Packed(
                                     reader: packReader, offset: member.offset, memory: memory,
-                                    isBase: plan.bases[family.pack].contains(member.offset)),
+                                    isBase: plan.bases[family.pack].contains(member.offset),
+                                    shelf: blobPlan.shelf, shelved: blobPlan.shelved(before: member.index)),
                                 reader: reader, scratch: scratch, totals: &totals)
                         }
                         totals.partial += memory.partial
@@ -410,7 +546,8 @@ public final class HistoryScanner: @unchecked Sendable {
                                 packed: Packed(
                                     reader: packReader, offset: member.offset, memory: memory,
                                     isBase: lineage.children[position] > 0, previousVersion: parent,
-                                    keepsBytes: lineage.children[position] > 0),
+                                    keepsBytes: lineage.children[position] > 0, shelf: blobPlan.shelf,
+                                    shelved: parent == nil ? blobPlan.shelved(before: member.index) : nil),
                                 reader: reader, scratch: scratch, totals: &totals)
                             if member.parent >= 0 {
                                 remaining[Int(member.parent)] -= 1
@@ -464,6 +601,15 @@ public final class HistoryScanner: @unchecked Sendable {
         _ index: Int32, id: GitObjectID, packed: Packed? = nil,
         reader: GitRepository, scratch: Matcher.Scratch, totals: inout WorkerTotals
     ) -> Int {
+        var packed = packed
+        // Taken whatever happens next: the last next version lets it go.
+        if let shelved = packed?.shelved, let shelf = packed?.shelf { packed?.fromShelf = shelf.take(shelved) }
+        // Noted as read whatever happens next: items waiting for it go on.
+        defer {
+            if let shelf = packed?.shelf, shelf.isWaited(for: index), !shelf.hasBeenRead(index) {
+                shelf.read(index, keeping: nil)
+            }
+        }
         if let cache = options.blobCache {
             if let known = cache.recordedFindings(for: id) {
                 totals.cached += 1
@@ -531,6 +677,13 @@ public final class HistoryScanner: @unchecked Sendable {
         var previousVersion: UInt64? = nil
         /// Its next versions are compared with it: keep its bytes.
         var keepsBytes = false
+        /// Where large versions pass between work items.
+        var shelf: VersionShelf? = nil
+        /// The version of its path it replaced, when that is read in
+        /// another work item (it may be on the shelf).
+        var shelved: Int32? = nil
+        /// That version, taken from the shelf before this one is read.
+        var fromShelf: VersionShelf.Version? = nil
     }
 
     /// Scans a blob's bytes (only around its changes when it is a delta of
@@ -552,8 +705,9 @@ public final class HistoryScanner: @unchecked Sendable {
         totals.summary.filesScanned += 1
         totals.summary.bytesScanned += bytes.count
         let found: [Finding]
+        let shelves = bytes.count >= VersionShelf.minimumSize && packed?.shelf?.isStillWaited(for: index) == true
         if let packed, !converted, options.scanChangesOnly,
-            packed.isBase || delta != nil || packed.previousVersion != nil
+            packed.isBase || delta != nil || packed.previousVersion != nil || packed.fromShelf != nil || shelves
         {
             // Remember where the findings are, for the blobs read as changes of this one.
             let (located, marksNextLines) = content.withUnsafeBufferPointer { buffer -> ([LocatedFinding], Bool) in
@@ -568,6 +722,10 @@ public final class HistoryScanner: @unchecked Sendable {
                 packed.memory.remember(
                     content, at: packed.offset, findings: located, marksNextLines: marksNextLines,
                     keepBytes: packed.keepsBytes)
+            }
+            if shelves {
+                let blob = FamilyMemory.Blob(count: content.count, findings: located, marksNextLines: marksNextLines)
+                packed.shelf?.read(index, keeping: VersionShelf.Version(bytes: content, blob: blob))
             }
             found = located.map(\.finding)
         } else {

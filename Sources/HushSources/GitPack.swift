@@ -196,6 +196,12 @@ public final class GitPack: @unchecked Sendable {
         return Entry(kind: kind, size: size, dataOffset: Int(offset) + position)
     }
 
+    /// The bytes the entry at `offset` takes in the pack (its header and
+    /// compressed data), nil when no entry ends after it.
+    public func storedSize(ofEntryAt offset: UInt64) -> Int? {
+        end(after: Int(offset)).map { $0 - Int(offset) }
+    }
+
     /// Where the entry whose header or data includes `offset` ends (the next
     /// entry's start, or the pack's checksum).
     func end(after offset: Int) -> Int? {

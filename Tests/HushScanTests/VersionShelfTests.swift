@@ -1,0 +1,88 @@
+import HushTestSupport
+import XCTest
+
+@testable import HushScan
+
+/// Large versions pass between the threads of a history scan on a shelf
+/// (see `HistoryScanner.VersionShelf`): a version is there for the next
+/// versions that come after it, and is let go once the last has come.
+final class VersionShelfTests: XCTestCase {
+    private typealias Shelf = HistoryScanner.VersionShelf
+
+    private func version(_ count: Int) -> Shelf.Version {
+        Shelf.Version(
+            bytes: [UInt8](repeating: 65, count: count),
+            blob: HistoryScanner.FamilyMemory.Blob(count: count, findings: [], marksNextLines: false))
+    }
+
+    func testAVersionReadFirstIsTakenByEachNextVersionAndLetGoByTheLast() {
+        let shelf = Shelf(blobCount: 4, remaining: [2: 2])
+        XCTAssertTrue(shelf.isWaited(for: 2))
+        XCTAssertFalse(shelf.isWaited(for: 1))
+        XCTAssertFalse(shelf.hasBeenRead(2))
+        shelf.read(2, keeping: version(100))
+        XCTAssertTrue(shelf.hasBeenRead(2))
+        XCTAssertEqual(shelf.heldBytes, 100)
+        XCTAssertEqual(shelf.take(2)?.bytes.count, 100)
+        XCTAssertEqual(shelf.heldBytes, 100, "one next version is still to come")
+        XCTAssertEqual(shelf.take(2)?.bytes.count, 100)
+        XCTAssertEqual(shelf.heldBytes, 0)
+        XCTAssertFalse(shelf.isStillWaited(for: 2))
+        XCTAssertNil(shelf.take(2))
+    }
+
+    func testAVersionReadAfterItsNextVersionsIsNotKept() {
+        let shelf = Shelf(blobCount: 4, remaining: [1: 1])
+        XCTAssertTrue(shelf.isStillWaited(for: 1))
+        XCTAssertNil(shelf.take(1))
+        XCTAssertFalse(shelf.isStillWaited(for: 1))
+        shelf.read(1, keeping: version(100))
+        XCTAssertTrue(shelf.hasBeenRead(1))
+        XCTAssertEqual(shelf.heldBytes, 0)
+    }
+
+    func testVersionsBeyondTheBudgetAreNotKept() {
+        let shelf = Shelf(blobCount: 4, remaining: [0: 1, 1: 1, 3: 1], budget: 250)
+        shelf.read(0, keeping: version(100))
+        shelf.read(1, keeping: version(200))
+        shelf.read(3, keeping: version(150))
+        XCTAssertEqual(shelf.heldBytes, 250)
+        XCTAssertNotNil(shelf.take(0))
+        XCTAssertNil(shelf.take(1))
+        XCTAssertNotNil(shelf.take(3))
+        XCTAssertEqual(shelf.heldBytes, 0)
+    }
+
+    func testItemsComeAfterWhatTheyDependOnAndOtherwiseKeepTheirOrder() {
+        XCTAssertEqual(HistoryScanner.dependentsLast([[], [], []]), [0, 1, 2])
+        // Moved only to just behind its dependency.
+        XCTAssertEqual(HistoryScanner.dependentsLast([[3], [], [], [], []]), [1, 2, 3, 0, 4])
+        XCTAssertEqual(HistoryScanner.dependentsLast([[], [], [0]]), [0, 1, 2])
+        // A chain: 0 needs 2, which needs 4.
+        XCTAssertEqual(HistoryScanner.dependentsLast([[2], [], [4], [], [], []]), [1, 3, 4, 2, 0, 5])
+        // A cycle comes last.
+        XCTAssertEqual(HistoryScanner.dependentsLast([[1], [0], []]), [2, 0, 1])
+    }
+
+    func testEveryItemComesAfterItsDependenciesInRandomGraphs() {
+        var random = SeededGenerator(seed: 0xD0E5_0F1D_7E5C_AFE5)
+        for _ in 0..<200 {
+            let count = Int(random.next() >> 60) + 2
+            // Edges only from later to earlier items or the reverse, never both: no cycles.
+            let forward = random.next() >> 63 == 0
+            let dependencies = (0..<count).map { item -> Set<Int> in
+                Set(
+                    (0..<count).filter { other in
+                        other != item && (forward ? other > item : other < item) && random.next() >> 62 == 0
+                    })
+            }
+            let order = HistoryScanner.dependentsLast(dependencies)
+            XCTAssertEqual(order.sorted(), Array(0..<count))
+            var position = [Int](repeating: 0, count: count)
+            for (index, item) in order.enumerated() { position[item] = index }
+            for (item, needs) in dependencies.enumerated() {
+                for need in needs { XCTAssertLessThan(position[need], position[item], "\(dependencies)") }
+            }
+        }
+    }
+}
