@@ -24,7 +24,7 @@ extension HistoryScanner {
         /// Versions smaller than this are not kept.
         static let minimumSize = 16 * 1024
         /// The bytes a shelf holds at most by default.
-        static let defaultBudget = 96 * 1024 * 1024
+        static let defaultBudget = 24 * 1024 * 1024
         /// The bytes this shelf holds at most; a version beyond that is not kept.
         let budget: Int
 
@@ -41,6 +41,9 @@ extension HistoryScanner {
         }
 
         private let state: Locked<State>
+
+        /// Called (outside the shelf's lock) when a waited blob is first read.
+        var onFirstRead: (@Sendable (Int32) -> Void)?
 
         /// A shelf for `blobCount` blobs, where `remaining` tells how many
         /// next versions of each waited blob are read in other work items.
@@ -69,14 +72,17 @@ extension HistoryScanner {
         /// Notes that the waited `blob` was read, and keeps `version` of it
         /// (when given, within the budget) for its next versions still to come.
         func read(_ blob: Int32, keeping version: Version?) {
-            state.withLock { state in
-                state.read.insert(blob)
-                guard let version, (state.remaining[blob] ?? 0) > 0, state.versions[blob] == nil,
+            let first = state.withLock { state -> Bool in
+                let first = state.read.insert(blob).inserted
+                if let version, (state.remaining[blob] ?? 0) > 0, state.versions[blob] == nil,
                     state.bytes + version.bytes.count <= budget
-                else { return }
-                state.versions[blob] = version
-                state.bytes += version.bytes.count
+                {
+                    state.versions[blob] = version
+                    state.bytes += version.bytes.count
+                }
+                return first
             }
+            if first { onFirstRead?(blob) }
         }
 
         /// Called once per next version of `blob` as it is read: the kept

@@ -291,25 +291,6 @@ public final class HistoryScanner: @unchecked Sendable {
         var reused = 0
     }
 
-    /// The work items still to take: in order, then those postponed
-    /// because versions they wait for on the shelf were not read yet.
-    private struct WorkQueue {
-        var position = 0
-        var postponed: [Int] = []
-        var postponedTaken = 0
-
-        /// The next item, and whether it may still be postponed; nil when none is left.
-        mutating func next(of count: Int) -> (Int, Bool)? {
-            if position < count {
-                position += 1
-                return (position - 1, true)
-            }
-            guard postponedTaken < postponed.count else { return nil }
-            postponedTaken += 1
-            return (postponed[postponedTaken - 1], false)
-        }
-    }
-
     /// Below this many blobs, blobs are read through libgit2 in object-id order.
     static let packOrderThreshold = 512
 
@@ -431,10 +412,10 @@ public final class HistoryScanner: @unchecked Sendable {
         plan.waits = order.map { waits[$0] }
     }
 
-    /// An order of the items in which each comes after the items it
-    /// depends on (`dependencies[i]`), and otherwise as in the given order:
-    /// an item is moved only to just behind the last of its dependencies.
-    /// Items in a cycle come last, in their given order.
+    /// An order of the items in which each comes right after the last of
+    /// the items it depends on (`dependencies[i]`), and the others are in
+    /// the given order: a version waited for is then kept for a short
+    /// while. Items in a cycle come last, in their given order.
     static func dependentsLast(_ dependencies: [Set<Int>]) -> [Int] {
         let count = dependencies.count
         var waiting = dependencies.map(\.count)
@@ -445,8 +426,7 @@ public final class HistoryScanner: @unchecked Sendable {
         var order: [Int] = []
         order.reserveCapacity(count)
         var placed = [Bool](repeating: false, count: count)
-        var position = 0
-        // Places `first` and whatever it leaves free that the walk has passed.
+        // Places `first`, then each item it leaves free, depth first.
         func place(_ first: Int) {
             var stack = [first]
             while let item = stack.popLast() {
@@ -455,14 +435,11 @@ public final class HistoryScanner: @unchecked Sendable {
                 order.append(item)
                 for dependent in dependents[item].reversed() {
                     waiting[dependent] -= 1
-                    if waiting[dependent] == 0, dependent < position { stack.append(dependent) }
+                    if waiting[dependent] == 0 { stack.append(dependent) }
                 }
             }
         }
-        while position < count {
-            if !placed[position], waiting[position] <= 0 { place(position) }
-            position += 1
-        }
+        for item in 0..<count where dependencies[item].isEmpty { place(item) }
         // A cycle: its items in their given order.
         for item in 0..<count where !placed[item] { place(item) }
         return order
@@ -478,7 +455,8 @@ public final class HistoryScanner: @unchecked Sendable {
         let blobPlan = plan(changes, packSet: packSet)
         let (items, plan) = (blobPlan.items, blobPlan.packs)
         let packs = plan.packs
-        let queue = Locked(WorkQueue())
+        let queue = WorkQueue(waits: blobPlan.waits.isEmpty ? items.map { _ in [] } : blobPlan.waits)
+        blobPlan.shelf?.onFirstRead = { queue.blobRead($0) }
         let done = Locked((objects: 0, bytes: 0))
         let results = Locked([WorkerTotals]())
         let gitDirectory = repository.gitDirectory
@@ -504,14 +482,7 @@ public final class HistoryScanner: @unchecked Sendable {
                     return reader
                 }
                 while true {
-                    guard let (next, mayWait) = queue.withLock({ $0.next(of: items.count) }) else { break }
-                    // An item waiting for versions not read yet goes after all the others (once).
-                    if mayWait, let shelf = blobPlan.shelf,
-                        blobPlan.waits[next].contains(where: { !shelf.hasBeenRead($0) })
-                    {
-                        queue.withLock { $0.postponed.append(next) }
-                        continue
-                    }
+                    guard let next = queue.take() else { break }
                     var bytes = 0
                     var count = 0
                     switch items[next] {

@@ -1,3 +1,4 @@
+import HushSources
 import HushTestSupport
 import XCTest
 
@@ -53,11 +54,50 @@ final class VersionShelfTests: XCTestCase {
         XCTAssertEqual(shelf.heldBytes, 0)
     }
 
-    func testItemsComeAfterWhatTheyDependOnAndOtherwiseKeepTheirOrder() {
+    func testTheFirstReadOfAWaitedBlobIsAnnounced() {
+        let shelf = Shelf(blobCount: 4, remaining: [1: 1])
+        let announced = Locked([Int32]())
+        shelf.onFirstRead = { blob in announced.withLock { $0.append(blob) } }
+        shelf.read(1, keeping: nil)
+        shelf.read(1, keeping: version(10))
+        XCTAssertEqual(announced.withLock { $0 }, [1])
+    }
+
+    func testAnItemWaitingForAnUnreadVersionIsSetAsideUntilItIsRead() {
+        // Item 1 waits for blob 7, item 2 for blob 8.
+        let queue = HistoryScanner.WorkQueue(waits: [[], [7], [8, 8], [], []])
+        XCTAssertEqual(queue.take(), 0)
+        XCTAssertEqual(queue.take(), 3, "items 1 and 2 are set aside")
+        queue.blobRead(8)
+        XCTAssertEqual(queue.take(), 2, "ready once its version is read, before the rest")
+        XCTAssertEqual(queue.take(), 4)
+        XCTAssertEqual(queue.take(), 1, "nothing else left: handed out anyway")
+        XCTAssertNil(queue.take())
+        queue.blobRead(7)
+        XCTAssertNil(queue.take(), "an item is handed out once")
+    }
+
+    func testEveryItemIsHandedOutOnceWhateverIsRead() {
+        var random = SeededGenerator(seed: 0x0FEE_D5EE_DBEE_F5ED)
+        for _ in 0..<100 {
+            let count = Int(random.next() >> 59) + 1
+            let waits = (0..<count).map { _ in (0..<Int(random.next() >> 62)).map { _ in Int32(random.next() >> 61) } }
+            let queue = HistoryScanner.WorkQueue(waits: waits)
+            var taken: [Int] = []
+            while let item = queue.take() {
+                taken.append(item)
+                if random.next() >> 63 == 0 { queue.blobRead(Int32(random.next() >> 61)) }
+            }
+            XCTAssertEqual(taken.sorted(), Array(0..<count))
+        }
+    }
+
+    func testItemsComeRightAfterWhatTheyDependOnAndOtherwiseKeepTheirOrder() {
         XCTAssertEqual(HistoryScanner.dependentsLast([[], [], []]), [0, 1, 2])
-        // Moved only to just behind its dependency.
         XCTAssertEqual(HistoryScanner.dependentsLast([[3], [], [], [], []]), [1, 2, 3, 0, 4])
-        XCTAssertEqual(HistoryScanner.dependentsLast([[], [], [0]]), [0, 1, 2])
+        XCTAssertEqual(HistoryScanner.dependentsLast([[], [], [], [0]]), [0, 3, 1, 2])
+        // After the last of two.
+        XCTAssertEqual(HistoryScanner.dependentsLast([[], [0, 3], [], [], []]), [0, 2, 3, 1, 4])
         // A chain: 0 needs 2, which needs 4.
         XCTAssertEqual(HistoryScanner.dependentsLast([[2], [], [4], [], [], []]), [1, 3, 4, 2, 0, 5])
         // A cycle comes last.
@@ -83,6 +123,9 @@ final class VersionShelfTests: XCTestCase {
             for (item, needs) in dependencies.enumerated() {
                 for need in needs { XCTAssertLessThan(position[need], position[item], "\(dependencies)") }
             }
+            // Items without dependencies keep their order.
+            let free = order.filter { dependencies[$0].isEmpty }
+            XCTAssertEqual(free, free.sorted())
         }
     }
 }

@@ -1,0 +1,95 @@
+import HushSources
+
+extension HistoryScanner {
+    /// Hands out the work items of a history scan to its threads, in order,
+    /// except that an item waiting for versions on the shelf (see
+    /// `VersionShelf`) that are not read yet is set aside until they are:
+    /// the items after it go first. When nothing else is left, a set-aside
+    /// item is handed out anyway (its blobs are then scanned whole).
+    final class WorkQueue: @unchecked Sendable {
+        private enum Status { case queued, setAside, ready, taken }
+
+        private struct State {
+            var next = 0
+            var status: [Status]
+            /// Per item, how many versions it waits for are not read yet.
+            var unread: [Int32]
+            /// Set-aside items whose versions have all been read, in that order.
+            var ready: [Int] = []
+            var readyTaken = 0
+            /// Set-aside items, in order (some may have been taken since).
+            var setAside: [Int] = []
+            var setAsideTaken = 0
+        }
+
+        private let count: Int
+        /// Per waited blob, the items that wait for it.
+        private let waiting: [Int32: [Int]]
+        private let state: Locked<State>
+
+        /// A queue of `waits.count` items; `waits[i]` are the blobs item
+        /// `i` waits for.
+        init(waits: [[Int32]]) {
+            count = waits.count
+            var waiting: [Int32: [Int]] = [:]
+            var unread = [Int32](repeating: 0, count: waits.count)
+            for (item, blobs) in waits.enumerated() {
+                for blob in Set(blobs) {
+                    waiting[blob, default: []].append(item)
+                    unread[item] += 1
+                }
+            }
+            self.waiting = waiting
+            state = Locked(State(status: [Status](repeating: .queued, count: waits.count), unread: unread))
+        }
+
+        /// The next item to work on, nil when all have been handed out.
+        func take() -> Int? {
+            state.withLock { state in
+                // Set-aside items that are ready come first: what they wait for is fresh.
+                while state.readyTaken < state.ready.count {
+                    let item = state.ready[state.readyTaken]
+                    state.readyTaken += 1
+                    if state.status[item] == .ready {
+                        state.status[item] = .taken
+                        return item
+                    }
+                }
+                while state.next < count {
+                    let item = state.next
+                    state.next += 1
+                    if state.unread[item] > 0 {
+                        state.status[item] = .setAside
+                        state.setAside.append(item)
+                        continue
+                    }
+                    state.status[item] = .taken
+                    return item
+                }
+                while state.setAsideTaken < state.setAside.count {
+                    let item = state.setAside[state.setAsideTaken]
+                    state.setAsideTaken += 1
+                    if state.status[item] == .setAside {
+                        state.status[item] = .taken
+                        return item
+                    }
+                }
+                return nil
+            }
+        }
+
+        /// Notes that `blob` was read: items set aside for it may go.
+        func blobRead(_ blob: Int32) {
+            guard let items = waiting[blob] else { return }
+            state.withLock { state in
+                for item in items {
+                    state.unread[item] -= 1
+                    if state.unread[item] == 0, state.status[item] == .setAside {
+                        state.status[item] = .ready
+                        state.ready.append(item)
+                    }
+                }
+            }
+        }
+    }
+}
