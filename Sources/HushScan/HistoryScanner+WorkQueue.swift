@@ -9,17 +9,35 @@ extension HistoryScanner {
     final class WorkQueue: @unchecked Sendable {
         private enum Status { case queued, setAside, ready, taken }
 
+        /// Items set aside or ready, in the order they became so.
+        private struct Backlog {
+            var items: [Int] = []
+            var taken = 0
+
+            /// The first item not yet passed that is still `wanted` (marked
+            /// taken); the items before it, no longer `wanted`, are passed.
+            mutating func next(_ wanted: Status, in status: inout [Status]) -> Int? {
+                while taken < items.count {
+                    let item = items[taken]
+                    taken += 1
+                    if status[item] == wanted {
+                        status[item] = .taken
+                        return item
+                    }
+                }
+                return nil
+            }
+        }
+
         private struct State {
             var next = 0
             var status: [Status]
             /// Per item, how many versions it waits for are not read yet.
             var unread: [Int32]
             /// Set-aside items whose versions have all been read, in that order.
-            var ready: [Int] = []
-            var readyTaken = 0
+            var ready = Backlog()
             /// Set-aside items, in order (some may have been taken since).
-            var setAside: [Int] = []
-            var setAsideTaken = 0
+            var setAside = Backlog()
         }
 
         private let count: Int
@@ -47,34 +65,19 @@ extension HistoryScanner {
         func take() -> Int? {
             state.withLock { state in
                 // Set-aside items that are ready come first: what they wait for is fresh.
-                while state.readyTaken < state.ready.count {
-                    let item = state.ready[state.readyTaken]
-                    state.readyTaken += 1
-                    if state.status[item] == .ready {
-                        state.status[item] = .taken
-                        return item
-                    }
-                }
+                if let item = state.ready.next(.ready, in: &state.status) { return item }
                 while state.next < count {
                     let item = state.next
                     state.next += 1
                     if state.unread[item] > 0 {
                         state.status[item] = .setAside
-                        state.setAside.append(item)
+                        state.setAside.items.append(item)
                         continue
                     }
                     state.status[item] = .taken
                     return item
                 }
-                while state.setAsideTaken < state.setAside.count {
-                    let item = state.setAside[state.setAsideTaken]
-                    state.setAsideTaken += 1
-                    if state.status[item] == .setAside {
-                        state.status[item] = .taken
-                        return item
-                    }
-                }
-                return nil
+                return state.setAside.next(.setAside, in: &state.status)
             }
         }
 
@@ -86,7 +89,7 @@ extension HistoryScanner {
                     state.unread[item] -= 1
                     if state.unread[item] == 0, state.status[item] == .setAside {
                         state.status[item] = .ready
-                        state.ready.append(item)
+                        state.ready.items.append(item)
                     }
                 }
             }
