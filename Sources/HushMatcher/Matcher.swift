@@ -107,7 +107,7 @@ public final class Matcher: @unchecked Sendable {
             while position <= end,
                 let match = regex.firstMatch(
                     in: base, end: end, from: position, startingBy: anchoredAt, scratch: scratch.pcre),
-                anchoredAt.map { match.whole.lowerBound <= $0 } ?? true
+                anchoredAt.map({ match.whole.lowerBound <= $0 }) ?? true
             {
                 // After a rejected match, look again from its secret: the
                 // text taken as a value may start the real match.
