@@ -132,3 +132,57 @@ size_t hush_next_lettered_base64_run(
     }
     return count;
 }
+
+/// Bit i set when byte i of the 64 at `bytes` is a line feed.
+static inline uint64_t line_feeds64(const uint8_t *bytes) {
+#if defined(__SSE2__)
+    __m128i newline = _mm_set1_epi8(10);
+    uint64_t mask = 0;
+    for (int part = 0; part < 4; part++) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(bytes + part * 16));
+        mask |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, newline)) << (part * 16);
+    }
+    return mask;
+#else
+    uint64_t mask = 0;
+    for (int i = 0; i < 64; i++) mask |= (uint64_t)(bytes[i] == 10) << i;
+    return mask;
+#endif
+}
+
+size_t hush_count_line_feeds(const uint8_t *bytes, size_t count) {
+    size_t total = 0;
+    size_t position = 0;
+    for (; position + 64 <= count; position += 64) total += (size_t)__builtin_popcountll(line_feeds64(bytes + position));
+    for (; position < count; position++) total += bytes[position] == 10;
+    return total;
+}
+
+void hush_line_feed_offsets(const uint8_t *bytes, size_t count, long first, long *offsets) {
+    size_t written = 0;
+    size_t position = 0;
+    for (; position + 64 <= count; position += 64) {
+        uint64_t mask = line_feeds64(bytes + position);
+        while (mask) {
+            offsets[written++] = first + (long)(position + (size_t)__builtin_ctzll(mask));
+            mask &= mask - 1;
+        }
+    }
+    for (; position < count; position++) {
+        if (bytes[position] == 10) offsets[written++] = first + (long)position;
+    }
+}
+
+long hush_last_line_feed(const uint8_t *bytes, size_t offset) {
+    size_t position = offset;
+    while (position % 64 != 0) {
+        position--;
+        if (bytes[position] == 10) return (long)position;
+    }
+    while (position >= 64) {
+        position -= 64;
+        uint64_t mask = line_feeds64(bytes + position);
+        if (mask) return (long)(position + 63 - (size_t)__builtin_clzll(mask));
+    }
+    return -1;
+}

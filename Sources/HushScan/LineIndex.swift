@@ -1,3 +1,4 @@
+import CTextScan
 import Foundation
 
 /// Maps byte offsets to 1-based lines and columns, walking forward only.
@@ -55,38 +56,76 @@ struct LineIndex {
 }
 
 /// Maps byte offsets to lines in any order, by binary search over the
-/// offsets of line breaks.
-struct LineTable {
-    private let breaks: [Int]
+/// offsets of line breaks. The breaks are found as far into the buffer as
+/// a question needs (a version scanned around an edit near its start, or
+/// holding no findings, is not read to its end), 64 bytes at a time.
+///
+/// Only for use while the buffer it was made for is alive.
+final class LineTable {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    /// Offsets of the line breaks before `scanned`.
+    private var breaks: [Int] = []
+    private var scanned = 0
     /// The buffer's size.
     let count: Int
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
-        var breaks: [Int] = []
-        if let base = bytes.baseAddress {
-            var from = 0
-            while from < bytes.count, let hit = memchr(base + from, 10, bytes.count - from) {
-                let offset = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
-                breaks.append(offset)
-                from = offset + 1
+        self.bytes = bytes
+        count = bytes.count
+    }
+
+    /// Finds the line breaks before `offset`, and those of at least the
+    /// next 16 KB (each step counts them, then writes their offsets).
+    private func scan(to offset: Int) {
+        guard offset > scanned, let base = bytes.baseAddress else { return }
+        let end = min(count, max(offset, scanned + 16384))
+        let found = hush_count_line_feeds(base + scanned, end - scanned)
+        if found > 0 {
+            let known = breaks.count
+            breaks.append(contentsOf: repeatElement(0, count: found))
+            breaks.withUnsafeMutableBufferPointer { offsets in
+                hush_line_feed_offsets(base + scanned, end - scanned, scanned, offsets.baseAddress! + known)
             }
         }
-        self.breaks = breaks
-        count = bytes.count
+        scanned = end
+    }
+
+    /// Finds line breaks until `number` of them are known, or all are.
+    private func scan(breaks number: Int) {
+        while breaks.count < number, scanned < count { scan(to: scanned + 1) }
     }
 
     /// Where 1-based `line` starts (the buffer's end past the last line).
     func start(ofLine line: Int) -> Int {
-        line <= 1 ? 0 : line - 2 < breaks.count ? breaks[line - 2] + 1 : count
+        guard line > 1 else { return 0 }
+        scan(breaks: line - 1)
+        return line - 2 < breaks.count ? breaks[line - 2] + 1 : count
     }
 
     /// Where 1-based `line` ends, after its line break.
     func end(ofLine line: Int) -> Int {
-        line >= 1 && line - 1 < breaks.count ? breaks[line - 1] + 1 : count
+        guard line >= 1 else { return count }
+        scan(breaks: line)
+        return line - 1 < breaks.count ? breaks[line - 1] + 1 : count
+    }
+
+    /// Where the line holding `offset` starts, found around it alone.
+    func lineStart(at offset: Int) -> Int {
+        guard let base = bytes.baseAddress, offset > 0 else { return 0 }
+        return hush_last_line_feed(base, min(offset, count)) + 1
+    }
+
+    /// Where the line holding `offset` ends (after its line break), found
+    /// from it alone.
+    func lineEnd(at offset: Int) -> Int {
+        guard let base = bytes.baseAddress, offset < count, let hit = memchr(base + offset, 10, count - offset)
+        else { return count }
+        return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit)) + 1
     }
 
     /// The 1-based line of `offset` and the offset where that line starts.
     func locate(_ offset: Int) -> (line: Int, lineStart: Int) {
+        scan(to: offset)
         var low = 0
         var high = breaks.count
         while low < high {

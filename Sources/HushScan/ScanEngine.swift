@@ -133,25 +133,27 @@ public final class ScanEngine: @unchecked Sendable {
         keptLineStarts: [Int] = []
     ) -> [Range<Int>] {
         var regions: [Range<Int>] = []
+        // Only the lines at the regions' edges are looked at, from the edges.
         for range in widened(changes, count: buffer.count, by: distance) {
             var start = range.lowerBound
-            let startLine = lines.locate(start)
-            if start > startLine.lineStart {
-                start = startLine.lineStart
-                if range.lowerBound - startLine.lineStart > longLine,
-                    mayCut(lines.start(ofLine: startLine.line)..<lines.end(ofLine: startLine.line), in: buffer),
-                    let cut = separator(before: range.lowerBound, in: buffer, limit: startLine.lineStart)
+            let startLineStart = lines.lineStart(at: start)
+            if start > startLineStart {
+                start = startLineStart
+                if range.lowerBound - startLineStart > longLine,
+                    mayCut(startLineStart..<lines.lineEnd(at: startLineStart), in: buffer),
+                    let cut = separator(before: range.lowerBound, in: buffer, limit: startLineStart)
                 {
                     start = cut
                 }
             }
             var end = range.upperBound
             if end < buffer.count {
-                let endLine = lines.locate(end).line
-                let lineEnd = lines.end(ofLine: endLine)
+                let lineEnd = lines.lineEnd(at: end)
                 end = lineEnd
                 if lineEnd - range.upperBound > longLine,
-                    mayCut(lines.start(ofLine: endLine)..<lineEnd, in: buffer, changes, keptLineStarts: keptLineStarts),
+                    mayCut(
+                        lines.lineStart(at: range.upperBound)..<lineEnd, in: buffer, changes,
+                        keptLineStarts: keptLineStarts),
                     let cut = separator(after: range.upperBound, in: buffer, limit: lineEnd)
                 {
                     end = cut

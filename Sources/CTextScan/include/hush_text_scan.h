@@ -28,4 +28,15 @@ size_t hush_next_base64_run(const uint64_t *bits, size_t count, size_t from, siz
 size_t hush_next_lettered_base64_run(
     const uint64_t *bits, const uint64_t *nonHex, size_t count, size_t from, size_t shortest, size_t *end);
 
+/// The number of line feeds (10) in bytes[0..<count].
+size_t hush_count_line_feeds(const uint8_t *bytes, size_t count);
+
+/// Writes the offset of every line feed in bytes[0..<count], plus `first`,
+/// to `offsets`, in order; `offsets` holds hush_count_line_feeds(bytes,
+/// count) of them.
+void hush_line_feed_offsets(const uint8_t *bytes, size_t count, long first, long *offsets);
+
+/// The offset of the last line feed in bytes[0..<offset], or -1 when there is none.
+long hush_last_line_feed(const uint8_t *bytes, size_t offset);
+
 #endif
