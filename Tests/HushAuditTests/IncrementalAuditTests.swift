@@ -67,7 +67,7 @@ final class IncrementalAuditTests: XCTestCase {
         let path = scratch.path + "/f.db"
         let store = try AuditStore(path: path)
         _ = TestEngines.runner(store: store).run([repository.path])
-        try store.pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        _ = try store.pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         for file in [path, path + "-wal"] {
             guard let data = FileManager.default.contents(atPath: file) else { continue }
             for token in [Tokens.one, Tokens.two] {

@@ -39,8 +39,9 @@ struct HushProcess {
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         // Output goes through files: pipes could fill up and block the child.
         let capture = NSTemporaryDirectory() + "hush-out-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: capture + ".out", contents: nil)
-        FileManager.default.createFile(atPath: capture + ".err", contents: nil)
+        guard FileManager.default.createFile(atPath: capture + ".out", contents: nil),
+            FileManager.default.createFile(atPath: capture + ".err", contents: nil)
+        else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: capture]) }
         defer {
             try? FileManager.default.removeItem(atPath: capture + ".out")
             try? FileManager.default.removeItem(atPath: capture + ".err")

@@ -224,8 +224,9 @@ final class MigrateFixture {
         process.environment = env
         process.currentDirectoryURL = project
         let capture = root.appendingPathComponent(".out-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: capture + ".out", contents: nil)
-        FileManager.default.createFile(atPath: capture + ".err", contents: nil)
+        guard FileManager.default.createFile(atPath: capture + ".out", contents: nil),
+            FileManager.default.createFile(atPath: capture + ".err", contents: nil)
+        else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: capture]) }
         defer {
             try? FileManager.default.removeItem(atPath: capture + ".out")
             try? FileManager.default.removeItem(atPath: capture + ".err")
