@@ -23,7 +23,9 @@ extension HistoryScanner {
         static let minimumStoredSize = 8 * 1024
         /// Versions smaller than this are not kept.
         static let minimumSize = 16 * 1024
-        /// The bytes a shelf holds at most by default.
+        /// The bytes a shelf holds at most by default: make-history's
+        /// 20,000 commits need 15 MB; more only raises the peak memory of
+        /// long histories (kept versions outlive the buffers around them).
         static let defaultBudget = 24 * 1024 * 1024
         /// The bytes this shelf holds at most; a version beyond that is not kept.
         let budget: Int
