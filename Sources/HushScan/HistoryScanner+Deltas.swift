@@ -52,6 +52,12 @@ extension HistoryScanner {
             if keepBytes { contents[offset] = bytes }
         }
 
+        /// The bytes and findings of the blob at `offset`, when its bytes are kept.
+        func keptVersion(at offset: UInt64) -> VersionShelf.Version? {
+            guard let bytes = contents[offset], let blob = blobs[offset] else { return nil }
+            return VersionShelf.Version(bytes: bytes, blob: blob)
+        }
+
         /// Drops what is kept of a blob no later blob needs.
         func forget(_ offset: UInt64) {
             blobs[offset] = nil
@@ -219,15 +225,11 @@ extension HistoryScanner {
         {
             return found
         }
-        if let previous = packed.previousVersion, let old = packed.memory.contents[previous],
-            let base = packed.memory.blobs[previous]
-        {
-            let copies = old.withUnsafeBufferPointer { Self.sharedEnds($0, buffer) }
-            return deltaFindings(buffer, base: base, copies: copies, memory: packed.memory, scratch: scratch)
-        }
-        guard let shelved = packed.fromShelf else { return nil }
-        let copies = shelved.bytes.withUnsafeBufferPointer { Self.sharedEnds($0, buffer) }
-        return deltaFindings(buffer, base: shelved.blob, copies: copies, memory: packed.memory, scratch: scratch)
+        // The version it replaced: read before it in this item, or taken from the shelf.
+        guard let replaced = packed.previousVersion.flatMap(packed.memory.keptVersion(at:)) ?? packed.fromShelf
+        else { return nil }
+        let copies = replaced.bytes.withUnsafeBufferPointer { Self.sharedEnds($0, buffer) }
+        return deltaFindings(buffer, base: replaced.blob, copies: copies, memory: packed.memory, scratch: scratch)
     }
 
     /// Findings of a blob made of copies of `base`, a blob scanned before
