@@ -66,13 +66,9 @@ extension HistoryScanner {
             waited[Int(blob)] && state.withLock { ($0.remaining[blob] ?? 0) > 0 }
         }
 
-        /// Whether the waited `blob` has been read (and kept, when it could be).
-        func hasBeenRead(_ blob: Int32) -> Bool {
-            state.withLock { $0.read.contains(blob) }
-        }
-
-        /// Notes that the waited `blob` was read, and keeps `version` of it
-        /// (when given, within the budget) for its next versions still to come.
+        /// Notes that the waited `blob` was read (announcing it the first
+        /// time), and keeps `version` of it (when given, within the budget)
+        /// for its next versions still to come.
         func read(_ blob: Int32, keeping version: Version?) {
             let first = state.withLock { state -> Bool in
                 let first = state.read.insert(blob).inserted

@@ -45,12 +45,13 @@ extension HistoryScanner {
         private let waiting: [Int32: [Int]]
         private let state: Locked<State>
 
-        /// A queue of `waits.count` items; `waits[i]` are the blobs item
-        /// `i` waits for.
-        init(waits: [[Int32]]) {
-            count = waits.count
+        /// A queue of `count` items; `waits[i]` are the blobs item `i` waits
+        /// for (none when `waits` is empty).
+        init(count: Int, waits: [[Int32]] = []) {
+            precondition(waits.isEmpty || waits.count == count)
+            self.count = count
             var waiting: [Int32: [Int]] = [:]
-            var unread = [Int32](repeating: 0, count: waits.count)
+            var unread = [Int32](repeating: 0, count: count)
             for (item, blobs) in waits.enumerated() {
                 for blob in Set(blobs) {
                     waiting[blob, default: []].append(item)
@@ -58,7 +59,7 @@ extension HistoryScanner {
                 }
             }
             self.waiting = waiting
-            state = Locked(State(status: [Status](repeating: .queued, count: waits.count), unread: unread))
+            state = Locked(State(status: [Status](repeating: .queued, count: count), unread: unread))
         }
 
         /// The next item to work on, nil when all have been handed out.

@@ -455,7 +455,7 @@ public final class HistoryScanner: @unchecked Sendable {
         let blobPlan = plan(changes, packSet: packSet)
         let (items, plan) = (blobPlan.items, blobPlan.packs)
         let packs = plan.packs
-        let queue = WorkQueue(waits: blobPlan.waits.isEmpty ? items.map { _ in [] } : blobPlan.waits)
+        let queue = WorkQueue(count: items.count, waits: blobPlan.waits)
         blobPlan.shelf?.onFirstRead = { queue.blobRead($0) }
         let done = Locked((objects: 0, bytes: 0))
         let results = Locked([WorkerTotals]())
@@ -577,9 +577,7 @@ public final class HistoryScanner: @unchecked Sendable {
         if let shelved = packed?.shelved, let shelf = packed?.shelf { packed?.fromShelf = shelf.take(shelved) }
         // Noted as read whatever happens next: items waiting for it go on.
         defer {
-            if let shelf = packed?.shelf, shelf.isWaited(for: index), !shelf.hasBeenRead(index) {
-                shelf.read(index, keeping: nil)
-            }
+            if let shelf = packed?.shelf, shelf.isWaited(for: index) { shelf.read(index, keeping: nil) }
         }
         if let cache = options.blobCache {
             if let known = cache.recordedFindings(for: id) {

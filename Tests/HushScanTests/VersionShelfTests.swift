@@ -20,9 +20,11 @@ final class VersionShelfTests: XCTestCase {
         let shelf = Shelf(blobCount: 4, remaining: [2: 2])
         XCTAssertTrue(shelf.isWaited(for: 2))
         XCTAssertFalse(shelf.isWaited(for: 1))
-        XCTAssertFalse(shelf.hasBeenRead(2))
+        let announced = Locked([Int32]())
+        shelf.onFirstRead = { blob in announced.withLock { $0.append(blob) } }
+        XCTAssertEqual(announced.withLock { $0 }, [])
         shelf.read(2, keeping: version(100))
-        XCTAssertTrue(shelf.hasBeenRead(2))
+        XCTAssertEqual(announced.withLock { $0 }, [2], "noted as read")
         XCTAssertEqual(shelf.heldBytes, 100)
         XCTAssertEqual(shelf.take(2)?.bytes.count, 100)
         XCTAssertEqual(shelf.heldBytes, 100, "one next version is still to come")
@@ -37,8 +39,10 @@ final class VersionShelfTests: XCTestCase {
         XCTAssertTrue(shelf.isStillWaited(for: 1))
         XCTAssertNil(shelf.take(1))
         XCTAssertFalse(shelf.isStillWaited(for: 1))
+        let announced = Locked([Int32]())
+        shelf.onFirstRead = { blob in announced.withLock { $0.append(blob) } }
         shelf.read(1, keeping: version(100))
-        XCTAssertTrue(shelf.hasBeenRead(1))
+        XCTAssertEqual(announced.withLock { $0 }, [1], "noted as read, though not kept")
         XCTAssertEqual(shelf.heldBytes, 0)
     }
 
@@ -65,7 +69,7 @@ final class VersionShelfTests: XCTestCase {
 
     func testAnItemWaitingForAnUnreadVersionIsSetAsideUntilItIsRead() {
         // Item 1 waits for blob 7, item 2 for blob 8.
-        let queue = HistoryScanner.WorkQueue(waits: [[], [7], [8, 8], [], []])
+        let queue = HistoryScanner.WorkQueue(count: 5, waits: [[], [7], [8, 8], [], []])
         XCTAssertEqual(queue.take(), 0)
         XCTAssertEqual(queue.take(), 3, "items 1 and 2 are set aside")
         queue.blobRead(8)
@@ -82,7 +86,7 @@ final class VersionShelfTests: XCTestCase {
         for _ in 0..<100 {
             let count = Int(random.next() >> 59) + 1
             let waits = (0..<count).map { _ in (0..<Int(random.next() >> 62)).map { _ in Int32(random.next() >> 61) } }
-            let queue = HistoryScanner.WorkQueue(waits: waits)
+            let queue = HistoryScanner.WorkQueue(count: count, waits: waits)
             var taken: [Int] = []
             while let item = queue.take() {
                 taken.append(item)
