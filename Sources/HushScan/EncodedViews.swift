@@ -93,8 +93,7 @@ enum EncodedViews {
             var from = 0
             while from < buffer.count, let hit = memchr(base + from, Int32(byte), buffer.count - from) {
                 let offset = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
-                var lineStart = offset
-                while lineStart > 0, buffer[lineStart - 1] != 10 { lineStart -= 1 }
+                let lineStart = hush_last_line_feed(base, offset) + 1
                 let lineEnd =
                     memchr(base + offset, 10, buffer.count - offset).map {
                         UnsafeRawPointer(base).distance(to: UnsafeRawPointer($0))

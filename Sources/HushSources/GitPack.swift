@@ -216,8 +216,7 @@ public final class GitPack: @unchecked Sendable {
     /// nothing more. Falls back to `entry(at:)` for entries over 64 MB.
     /// With `windows`, the entry is read through them (see `GitPackWindows`).
     public func loadEntry(at offset: UInt64, into inflater: GitInflater, windows: GitPackWindows? = nil) -> Entry? {
-        guard offset >= 12, offset < UInt64(size - 20), let end = end(after: Int(offset)) else { return nil }
-        let count = end - Int(offset)
+        guard offset >= 12, offset < UInt64(size - 20), let count = storedSize(ofEntryAt: offset) else { return nil }
         guard count > 0, count <= 64 << 20 else { return entry(at: offset) }
         guard
             inflater.withInput(count, { read(into: $0.baseAddress!, count: count, at: Int(offset), windows: windows) })
