@@ -94,13 +94,16 @@ private let builtInEngine = Result<ScanEngine, any Error> {
     return ScanEngine(matcher: matcher, fingerprinter: Fingerprinter(key: Array("test-key".utf8)))
 }
 
-/// Runs a history scan in-process.
-func scanHistory(_ repository: TestRepository, _ selection: HistorySelection = .all(unreachable: false)) throws
-    -> HistoryScanner.Result
-{
+/// Runs a history scan in-process, on `threads` threads, around changes
+/// or (`changesOnly` false) every blob whole.
+func scanHistory(
+    _ repository: TestRepository, _ selection: HistorySelection = .all(unreachable: false), changesOnly: Bool = true,
+    threads: Int = 2
+) throws -> HistoryScanner.Result {
     var options = HistoryScanOptions()
     options.selection = selection
-    options.threads = 2
+    options.threads = threads
+    options.scanChangesOnly = changesOnly
     return try HistoryScanner(engine: try makeEngine(), options: options).scan(repositoryPath: repository.path)
 }
 

@@ -211,25 +211,15 @@ final class PackReaderTests: XCTestCase {
         XCTAssertEqual(token.commit?.summary, "v100")
     }
 
-    /// Scans `repo` around changes and whole; both must report the same
-    /// findings and introductions, and at least `atLeast` blobs must have
-    /// been scanned in part. Returns the scan around changes.
-    /// Scans `repo`'s history on `threads` threads, around changes or whole.
-    func scanHistory(_ repo: TestRepository, changesOnly: Bool = true, threads: Int = 2) throws
-        -> HistoryScanner.Result
-    {
-        var options = HistoryScanOptions()
-        options.threads = threads
-        options.scanChangesOnly = changesOnly
-        return try HistoryScanner(engine: try makeEngine(), options: options).scan(repositoryPath: repo.path)
-    }
-
     /// Findings as lines that say where and when they are, sorted.
     func summary(_ findings: [Finding]) -> [String] {
         findings.map { "\($0.ruleID) \($0.path):\($0.line):\($0.column) \($0.secret) \($0.commit?.id ?? "-")" }
             .sorted()
     }
 
+    /// Scans `repo` around changes and whole; both must report the same
+    /// findings and introductions, and at least `atLeast` blobs must have
+    /// been scanned in part. Returns the scan around changes.
     private func assertScansAroundChangesMatchWholeScans(
         _ repo: TestRepository, atLeast: Int, file: StaticString = #filePath, line: UInt = #line
     ) throws -> HistoryScanner.Result {
