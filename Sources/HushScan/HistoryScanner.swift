@@ -371,7 +371,7 @@ public final class HistoryScanner: @unchecked Sendable {
     private static func planShelf(_ plan: inout BlobPlan, previous: [Int32]) {
         let count = previous.count
         var item = [Int32](repeating: -1, count: count)
-        var stored = [Int](repeating: 0, count: count)
+        var location = [(pack: Int, offset: UInt64)](repeating: (0, 0), count: count)
         for (number, workItem) in plan.items.enumerated() {
             let (pack, members): (Int, [(index: Int32, offset: UInt64)])
             switch workItem {
@@ -381,7 +381,7 @@ public final class HistoryScanner: @unchecked Sendable {
             }
             for member in members {
                 item[Int(member.index)] = Int32(number)
-                stored[Int(member.index)] = plan.packs.packs[pack].storedSize(ofEntryAt: member.offset) ?? 0
+                location[Int(member.index)] = (pack, member.offset)
             }
         }
         var shelved = [Int32](repeating: -1, count: count)
@@ -396,8 +396,9 @@ public final class HistoryScanner: @unchecked Sendable {
             }
             for blob in candidates {
                 let before = previous[Int(blob)]
-                guard before >= 0, item[Int(before)] >= 0, item[Int(before)] != Int32(number),
-                    stored[Int(before)] >= VersionShelf.minimumStoredSize
+                guard before >= 0, item[Int(before)] >= 0, item[Int(before)] != Int32(number) else { continue }
+                let (pack, offset) = location[Int(before)]
+                guard (plan.packs.packs[pack].storedSize(ofEntryAt: offset) ?? 0) >= VersionShelf.minimumStoredSize
                 else { continue }
                 shelved[Int(blob)] = before
                 remaining[before, default: 0] += 1
